@@ -1,0 +1,77 @@
+# SuccessDesk: `make run` sets up and runs with demo data; `make test` runs every check.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV    := .venv
+BIN     := $(VENV)/bin
+PY      := $(BIN)/python
+SD      := $(BIN)/successdesk
+STAMP   := $(VENV)/.installed
+HOST    ?= 127.0.0.1
+PORT    ?= 8000
+PYTEST_ARGS ?=
+
+# The first Python >= 3.12 found: the pyenv one named in .python-version, then the usual names.
+PYTHON_FOR_VENV := $(shell for c in python$$(cat .python-version 2>/dev/null) python3.13 python3.12 python3 python; do \
+	if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+	command -v $$c; break; fi; done)
+
+.PHONY: help install run web worker migrate demo test lint typecheck contracts checks pytest bench-sla clean
+
+help:
+	@echo "make run      set up (.venv, install, migrate, demo data) and serve on http://$(HOST):$(PORT) with the worker"
+	@echo "make test     every check: ruff, mypy, import-linter, migrations, deploy check, pytest"
+	@echo "make install  the install step alone"
+
+$(STAMP): pyproject.toml
+	@if [ -z "$(PYTHON_FOR_VENV)" ]; then echo "SuccessDesk needs Python >= 3.12 (none found)" >&2; exit 1; fi
+	@test -x $(PY) || $(PYTHON_FOR_VENV) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	@mkdir -p var
+	$(SD) migrate --noinput
+
+demo: migrate
+	$(SD) demo --quiet-sign-ins
+
+run: demo
+	@$(SD) demo | tail -n +2
+	@echo "SuccessDesk: http://$(HOST):$(PORT)/  (API: http://$(HOST):$(PORT)/api/v1/docs)  Ctrl-C stops web and worker."
+	@trap 'kill 0' INT TERM EXIT; \
+	DEBUG=1 $(SD) db_worker --queue-name '*' --no-reload & \
+	DEBUG=1 $(SD) runserver --noreload $(HOST):$(PORT); \
+	wait
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy src
+
+contracts: install
+	$(BIN)/lint-imports
+
+checks: install
+	@mkdir -p var
+	$(SD) makemigrations --check --dry-run
+	SECRET_KEY=ci-deploy-check-$$(printf 'k%.0s' {1..60}) DJANGO_SETTINGS_MODULE=successdesk.config.production \
+		$(SD) check --deploy --fail-level WARNING
+
+pytest: install
+	@mkdir -p var
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test: lint typecheck contracts checks pytest
+
+bench-sla: install
+	$(PY) -m pip install --quiet -e '.[bench]'
+	$(PY) benchmarks/sla_clock.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,122 @@
+"""The API v1 object: authentication, problem+json errors, and the resource routers."""
+
+from __future__ import annotations
+
+import logging
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+
+from successdesk.domain.errors import DomainError
+
+from .auth import API_AUTH
+from .problems import problem_response
+
+log = logging.getLogger(__name__)
+
+api = NinjaAPI(
+    title="SuccessDesk API",
+    version="1",
+    description=(
+        "Open and follow support cases, service requests and entitlements. Authenticate with "
+        "`Authorization: Bearer <token>`. Errors are `application/problem+json` (RFC 9457) "
+        "with a stable `code`."
+    ),
+    auth=API_AUTH,
+    urls_namespace="api-v1",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+@api.exception_handler(DomainError)
+def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    body = exc.as_problem()
+    return problem_response(
+        request,
+        status=body.pop("status"),
+        code=body.pop("code"),
+        title=body.pop("title"),
+        detail=body.pop("detail"),
+        **body,
+    )
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = [
+        {
+            "field": ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "payload")),
+            "message": err.get("msg", "invalid"),
+            "type": err.get("type", "invalid"),
+        }
+        for err in exc.errors
+    ]
+    first = errors[0] if errors else {"field": "", "message": "invalid"}
+    return problem_response(
+        request,
+        status=422,
+        code="validation_error",
+        title="Invalid input",
+        detail=f"{first['field'] or 'request'}: {first['message']}",
+        field=first["field"] or None,
+        errors=errors,
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return problem_response(
+        request,
+        status=401,
+        code="unauthenticated",
+        title="Authentication required",
+        detail="Send `Authorization: Bearer <token>` with a valid, un-revoked API token.",
+        headers={"WWW-Authenticate": 'Bearer realm="successdesk"'},
+    )
+
+
+@api.exception_handler(AuthorizationError)
+def _forbidden(request: HttpRequest, exc: AuthorizationError) -> HttpResponse:
+    return problem_response(
+        request, status=403, code="forbidden", title="Forbidden", detail=str(exc) or "Forbidden"
+    )
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return problem_response(
+        request, status=404, code="not_found", title="Not found", detail="No such resource."
+    )
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    code = {400: "bad_request", 405: "method_not_allowed", 429: "rate_limited"}.get(
+        exc.status_code, "http_error"
+    )
+    return problem_response(
+        request, status=exc.status_code, code=code, title="Request refused", detail=str(exc)
+    )
+
+
+@api.exception_handler(Exception)
+def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    log.exception("Unexpected API error on %s", request.path)
+    return problem_response(
+        request,
+        status=500,
+        code="internal_error",
+        title="Internal error",
+        detail="Something failed on our side; nothing was saved. Try again later.",
+    )
+
+
+def _register_routers() -> None:
+    from . import me
+
+    api.add_router("/", me.router)
+
+
+_register_routers()

@@ -1,0 +1,268 @@
+"""SuccessDesk settings: every value that comes from the environment is read here, once.
+
+Local runs need no environment at all: SQLite under ``var/``, mail to the console, the
+database-backed task queue. ``successdesk.config.production`` hardens these defaults.
+See docs/configuration.md for every setting.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from django.utils.csp import CSP
+
+BASE_DIR = Path(__file__).resolve().parents[3]
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+VAR_DIR = Path(os.environ.get("SUCCESSDESK_VAR_DIR", BASE_DIR / "var"))
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+# --- core -------------------------------------------------------------------------------
+DEBUG = env_bool("DEBUG", False)
+# A development-only key; production.py refuses to start with it.
+DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-0123456789abcdef"  # noqa: S105
+SECRET_KEY = env_str("SECRET_KEY", DEV_SECRET_KEY)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# Trusted reverse proxies in front of the web nodes: their count decides which
+# X-Forwarded-For entry is the client's address (0 = no proxy: REMOTE_ADDR).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "axes",
+    "django_tasks_db",
+    "successdesk.accounts",
+    "successdesk.packages",
+    "successdesk.api",
+    "successdesk.portal",
+    "successdesk.console",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "successdesk.accounts.middleware.SessionTimeoutMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
+    "successdesk.api.middleware.ApiNoStoreMiddleware",
+]
+
+ROOT_URLCONF = "successdesk.config.urls"
+WSGI_APPLICATION = "successdesk.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.csp",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "successdesk.accounts.context_processors.vendor",
+            ],
+        },
+    },
+]
+
+# --- database ---------------------------------------------------------------------------
+DEFAULT_SQLITE_PATH = VAR_DIR / "successdesk.sqlite3"
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{DEFAULT_SQLITE_PATH}"),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers work while one writer writes; IMMEDIATE takes the write lock at
+    # BEGIN so that counters (case numbers, quotas) never race between read and write.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;"
+        ),
+    }
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-successdesk.sqlite3")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- auth -------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+PASSWORD_RESET_TIMEOUT = 60 * 60  # one hour at most
+
+# Sessions end after inactivity (idle) and after an absolute lifetime.
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# django-axes: lock an account after repeated failures, for a cool-off period.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "successdesk.accounts.network.client_ip"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_VERBOSE = False
+
+# --- security headers (production.py turns on the HTTPS-only parts) ---------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "object-src": [CSP.NONE],
+}
+
+# --- static and uploaded files ----------------------------------------------------------
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # production.py switches to hashed, compressed files made by `collectstatic`.
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Local runs serve static files straight from the package (no collectstatic needed).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- i18n -------------------------------------------------------------------------------
+LANGUAGE_CODE = "en"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+
+# --- e-mail (Django 6.1 mailers) --------------------------------------------------------
+def mailers_from_env(default_backend: str) -> dict[str, dict[str, object]]:
+    """MAILERS from EMAIL_BACKEND / EMAIL_HOST / EMAIL_PORT / ... environment variables."""
+    backend = env_str("EMAIL_BACKEND", default_backend)
+    options: dict[str, object] = {}
+    if backend.endswith("smtp.EmailBackend"):
+        options = {
+            "host": env_str("EMAIL_HOST", "localhost"),
+            "port": env_int("EMAIL_PORT", 25),
+            "username": env_str("EMAIL_HOST_USER"),
+            "password": env_str("EMAIL_HOST_PASSWORD"),
+            "use_tls": env_bool("EMAIL_USE_TLS", False),
+            "use_ssl": env_bool("EMAIL_USE_SSL", False),
+            "timeout": env_int("EMAIL_TIMEOUT", 10),
+        }
+    return {"default": {"BACKEND": backend, "OPTIONS": options}}
+
+
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+# Local runs print mail to the console unless EMAIL_BACKEND says otherwise.
+MAILERS = mailers_from_env("django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "SuccessDesk <support@vendor.example>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where vendor-side notices go (designated-contact transfers, fee records).
+VENDOR_NOTIFY_EMAIL = env_str("VENDOR_NOTIFY_EMAIL", "success-ops@vendor.example")
+
+# --- background tasks (Django's tasks API) ----------------------------------------------
+TASKS_BACKEND = env_str("TASKS_BACKEND", "database")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+        }.get(TASKS_BACKEND, TASKS_BACKEND),
+        "QUEUES": ["default", "notifications", "sweeps"],
+    }
+}
+
+# --- the vendor (the company running SuccessDesk) ---------------------------------------
+VENDOR_NAME = env_str("VENDOR_NAME", "Influitive")
+VENDOR_SUPPORT_PHONE = env_str("VENDOR_SUPPORT_PHONE", "1-888-689-0758 x115")
+VENDOR_PHONE_TIME_ZONE = env_str("VENDOR_PHONE_TIME_ZONE", "America/Toronto")
+# Weekly phone hours, "days HH:MM-HH:MM" groups separated by ";" (0 = Monday).
+VENDOR_PHONE_HOURS = env_str("VENDOR_PHONE_HOURS", "0-4 08:00-20:00")
+VENDOR_HOLIDAY_COUNTRY = env_str("VENDOR_HOLIDAY_COUNTRY", "CA")
+VENDOR_HOLIDAY_SUBDIVISION = env_str("VENDOR_HOLIDAY_SUBDIVISION", "ON")
+VENDOR_LANGUAGES = env_list("VENDOR_LANGUAGES", ["English"])
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+
+# --- API --------------------------------------------------------------------------------
+NINJA_PAGINATION_PER_PAGE = 50
+API_TOKEN_PREFIX = "sd_"  # noqa: S105 - a public prefix, not a secret
+
+# --- logging ----------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {"axes": {"level": "WARNING"}},
+}

@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+
+from successdesk.accounts.http import AuthedRequest
+
+
+@login_required
+def home(request: AuthedRequest) -> HttpResponse:
+    if not request.user.is_vendor_staff:
+        raise Http404
+    return render(request, "console/home.html")

@@ -1,0 +1,77 @@
+"""Demo data for `successdesk demo` and `make run`. Idempotent: safe to run again.
+
+Later features extend ``load_demo``; keep the names of existing records stable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from successdesk.accounts import services as accounts
+from successdesk.accounts.roles import Role
+
+DEMO_PASSWORD = "success-demo-2026"  # noqa: S105 - printed on purpose by `make run`
+
+
+@dataclass(frozen=True)
+class DemoSignIn:
+    email: str
+    who: str
+
+
+DEMO_SIGN_INS = (
+    DemoSignIn("dc@northwind.example", "Northwind (Premier Success), designated contact"),
+    DemoSignIn("user@northwind.example", "Northwind (Premier Success), customer user"),
+    DemoSignIn("dc@contoso.example", "Contoso (Standard), designated contact"),
+    DemoSignIn("triage@vendor.example", "vendor staff: triage agent"),
+    DemoSignIn("agent@vendor.example", "vendor staff: support agent"),
+    DemoSignIn("specialist@vendor.example", "vendor staff: campaign/event specialist"),
+    DemoSignIn("admin@vendor.example", "vendor staff: admin (also /admin/)"),
+)
+
+
+@transaction.atomic
+def load_demo() -> None:
+    northwind = accounts.customer_ensure(name="Northwind", time_zone="America/Toronto")
+    contoso = accounts.customer_ensure(name="Contoso", time_zone="Europe/London")
+    p = DEMO_PASSWORD
+    accounts.user_ensure(
+        email="dc@northwind.example", password=p, full_name="Nadia Designated", customer=northwind
+    )
+    accounts.user_ensure(
+        email="user@northwind.example", password=p, full_name="Noah User", customer=northwind
+    )
+    accounts.user_ensure(
+        email="dc@contoso.example", password=p, full_name="Carla Contact", customer=contoso
+    )
+    triage = accounts.user_ensure(
+        email="triage@vendor.example",
+        password=p,
+        full_name="Tess Triage",
+        roles=[Role.TRIAGE_AGENT],
+    )
+    agent = accounts.user_ensure(
+        email="agent@vendor.example", password=p, full_name="Alex Agent", roles=[Role.SUPPORT_AGENT]
+    )
+    specialist = accounts.user_ensure(
+        email="specialist@vendor.example",
+        password=p,
+        full_name="Sam Specialist",
+        roles=[Role.SPECIALIST],
+    )
+    accounts.user_ensure(
+        email="admin@vendor.example", password=p, full_name="Ada Admin", roles=[Role.ADMIN]
+    )
+    accounts.team_ensure(name="Platform", members=[agent], lead=agent)
+    accounts.team_ensure(name="Integrations", members=[agent])
+    accounts.team_ensure(name="Advocacy Programs", members=[specialist], lead=specialist)
+    accounts.team_ensure(name="Triage", members=[triage], lead=triage)
+
+
+def sign_in_lines() -> list[str]:
+    width = max(len(s.email) for s in DEMO_SIGN_INS)
+    lines = [f"Demo sign-ins (password for all: {DEMO_PASSWORD}):"]
+    lines += [f"  {s.email.ljust(width)}  {s.who}" for s in DEMO_SIGN_INS]
+    return lines

@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from successdesk.accounts.models import AuditEntry, User
+from tests.conftest import PASSWORD, signed_in
+
+
+def sign_in(client: Client, email: str, password: str) -> Any:
+    return client.post(reverse("login"), {"username": email, "password": password})
+
+
+def test_the_sign_in_page_offers_need_help_and_forgot_password(db: None) -> None:
+    page = Client().get(reverse("login")).content.decode()
+    assert "Need Help?" in page and reverse("help") in page
+    assert "Forgot Password?" in page and reverse("password_reset") in page
+
+
+def test_a_customer_user_signs_in_with_an_email_and_lands_on_the_portal(
+    northwind_user: User,
+) -> None:
+    client = Client()
+    response = sign_in(client, "USER@northwind.example", PASSWORD)
+    assert response.status_code == 302
+    assert client.get(response["Location"], follow=True).redirect_chain[-1][0] == "/portal/"
+    assert AuditEntry.objects.filter(action="auth.sign_in", actor=northwind_user).exists()
+
+
+def test_vendor_staff_land_on_the_console(triage_agent: User) -> None:
+    client = Client()
+    sign_in(client, "triage@vendor.example", PASSWORD)
+    assert client.get("/", follow=True).redirect_chain[-1][0] == "/console/"
+
+
+def test_a_wrong_password_is_refused_with_a_message_and_audited(northwind_user: User) -> None:
+    response = sign_in(Client(), "user@northwind.example", "wrong")
+    assert response.status_code == 200
+    assert "do not match an active account" in response.content.decode()
+    assert AuditEntry.objects.filter(
+        action="auth.sign_in_failed", target="user@northwind.example"
+    ).exists()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [{}, {"username": "not-an-email", "password": "x"}, {"username": "a@b.example"}],
+)
+def test_bad_sign_in_input_gets_a_form_message_not_an_error(db: None, data: dict[str, str]) -> None:
+    response = Client().post(reverse("login"), data)
+    assert response.status_code == 200
+    assert "errorlist" in response.content.decode()
+
+
+def test_repeated_failures_lock_the_account_until_the_cool_off_ends(
+    northwind_user: User, settings: Any
+) -> None:
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.AXES_COOLOFF_TIME = timedelta(seconds=2)
+    client = Client()
+    for _ in range(3):
+        sign_in(client, "user@northwind.example", "wrong")
+    locked = sign_in(client, "user@northwind.example", PASSWORD)
+    assert locked.status_code == 429
+    assert "Too many failed sign-ins" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+
+    time.sleep(2.2)
+    response = sign_in(client, "user@northwind.example", PASSWORD)
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(northwind_user.pk)
+
+
+def test_a_session_ends_after_its_absolute_lifetime(northwind_user: User, settings: Any) -> None:
+    client = signed_in(northwind_user)
+    assert client.get("/portal/").status_code == 200
+    settings.SESSION_ABSOLUTE_SECONDS = 1
+    time.sleep(1.2)
+    assert client.get("/portal/").status_code == 302
+
+
+def test_sessions_expire_after_inactivity(settings: Any) -> None:
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert 0 < settings.SESSION_COOKIE_AGE <= 60 * 60
+
+
+def test_a_disabled_user_is_signed_out_at_the_next_request(northwind_user: User) -> None:
+    client = signed_in(northwind_user)
+    User.objects.filter(pk=northwind_user.pk).update(is_active=False)
+    assert client.get("/portal/").status_code == 302
+
+
+def test_sign_out_ends_the_session(northwind_user: User) -> None:
+    client = signed_in(northwind_user)
+    client.post(reverse("logout"))
+    assert client.get("/portal/").status_code == 302

@@ -1,0 +1,128 @@
+"""Shared fixtures: real database, real SMTP server on loopback, demo-like people."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import socket
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.test import Client
+
+from successdesk.accounts import services as accounts
+from successdesk.accounts.models import Customer, User
+from successdesk.accounts.roles import Role
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class Mailbox:
+    """Messages received by the loopback SMTP server."""
+
+    messages: list[EmailMessage] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self.lock:
+            self.messages.append(message)  # type: ignore[arg-type]
+        return "250 Message accepted for delivery"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        with self.lock:
+            return [m for m in self.messages if address in str(m["To"])]
+
+    @staticmethod
+    def body(message: EmailMessage) -> str:
+        part = message.get_body(preferencelist=("plain",))
+        assert part is not None
+        return part.get_content()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def smtp_server(settings: Any) -> Iterator[Mailbox]:
+    """A real SMTP server on 127.0.0.1; Django sends to it over SMTP."""
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": controller.port, "timeout": 5},
+        }
+    }
+    try:
+        yield mailbox
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def northwind(db: None) -> Customer:
+    return accounts.customer_ensure(name="Northwind")
+
+
+@pytest.fixture
+def contoso(db: None) -> Customer:
+    return accounts.customer_ensure(name="Contoso", time_zone="Europe/London")
+
+
+@pytest.fixture
+def northwind_user(northwind: Customer) -> User:
+    return accounts.user_ensure(
+        email="user@northwind.example", password=PASSWORD, full_name="Noah User", customer=northwind
+    )
+
+
+@pytest.fixture
+def contoso_user(contoso: Customer) -> User:
+    return accounts.user_ensure(
+        email="dc@contoso.example", password=PASSWORD, full_name="Carla Contact", customer=contoso
+    )
+
+
+@pytest.fixture
+def triage_agent(db: None) -> User:
+    return accounts.user_ensure(
+        email="triage@vendor.example", password=PASSWORD, roles=[Role.TRIAGE_AGENT]
+    )
+
+
+@pytest.fixture
+def support_agent(db: None) -> User:
+    return accounts.user_ensure(
+        email="agent@vendor.example", password=PASSWORD, roles=[Role.SUPPORT_AGENT]
+    )
+
+
+@pytest.fixture
+def admin_user(db: None) -> User:
+    return accounts.user_ensure(email="admin@vendor.example", password=PASSWORD, roles=[Role.ADMIN])
+
+
+def signed_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
