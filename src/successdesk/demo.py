@@ -6,11 +6,17 @@ Later features extend ``load_demo``; keep the names of existing records stable.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.db import transaction
+from django.utils import timezone
 
 from successdesk.accounts import services as accounts
 from successdesk.accounts.roles import Role
+from successdesk.packages import services as packages
+from successdesk.packages.catalog import catalog_load
+from successdesk.packages.models import PackageVersion
+from successdesk.packages.selectors import subscription_current
 
 DEMO_PASSWORD = "success-demo-2026"  # noqa: S105 - printed on purpose by `make run`
 
@@ -68,6 +74,15 @@ def load_demo() -> None:
     accounts.team_ensure(name="Integrations", members=[agent])
     accounts.team_ensure(name="Advocacy Programs", members=[specialist], lead=specialist)
     accounts.team_ensure(name="Triage", members=[triage], lead=triage)
+
+    catalog_load()
+    today = timezone.localdate()
+    for customer, slug in ((northwind, "premier-success"), (contoso, "standard")):
+        if subscription_current(customer=customer, on=today) is None:
+            version = PackageVersion.objects.filter(package__slug=slug).order_by("-version")[0]
+            packages.subscription_start(
+                customer=customer, package_version=version, starts_on=date(today.year, 1, 1)
+            )
 
 
 def sign_in_lines() -> list[str]:

@@ -1,16 +1,18 @@
-"""Business calendars built from configuration (the vendor's phone hours)."""
+"""Business calendars from configuration: the vendor's phone line and stored calendars."""
 
 from __future__ import annotations
 
-import functools
 from datetime import time
+from typing import Any
 
 from django.conf import settings
+from django.db.models import Count, Max
 
-from successdesk.domain.calendars import BusinessCalendar, holidays_for
+from successdesk.domain.calendars import BusinessCalendar
 from successdesk.domain.errors import CalendarError
 
 Hours = dict[int, list[tuple[time, time]]]
+VENDOR_PHONE = "vendor-phone"
 
 
 def parse_weekly_hours(spec: str) -> Hours:
@@ -38,16 +40,54 @@ def parse_weekly_hours(spec: str) -> Hours:
     return hours
 
 
-@functools.cache
+def vendor_phone_fields() -> dict[str, Any]:
+    """The stored phone calendar's first values, from the VENDOR_PHONE_* settings."""
+    hours = parse_weekly_hours(settings.VENDOR_PHONE_HOURS)
+    return {
+        "time_zone": settings.VENDOR_PHONE_TIME_ZONE,
+        "weekly_hours": {
+            str(day): [[a.strftime("%H:%M"), b.strftime("%H:%M")] for a, b in windows]
+            for day, windows in sorted(hours.items())
+        },
+        "holiday_country": settings.VENDOR_HOLIDAY_COUNTRY,
+        "holiday_subdivision": settings.VENDOR_HOLIDAY_SUBDIVISION,
+    }
+
+
+_built: dict[tuple[Any, ...], BusinessCalendar] = {}
+
+
+def stored_calendar(slug: str) -> BusinessCalendar | None:
+    """The stored calendar ``slug`` as a domain calendar, rebuilt only after an edit."""
+    from .models import Calendar
+
+    stamp = (
+        Calendar.objects.filter(slug=slug)
+        .annotate(closure_count=Count("closures"), closure_max=Max("closures__id"))
+        .values_list("pk", "updated_at", "closure_count", "closure_max")
+        .first()
+    )
+    if stamp is None:
+        return None
+    key = (slug, *stamp)
+    if key not in _built:
+        if len(_built) > 64:
+            _built.clear()
+        _built[key] = Calendar.objects.get(pk=stamp[0]).build()
+    return _built[key]
+
+
 def vendor_phone_calendar() -> BusinessCalendar:
-    """The terms' phone-support window: by default Mon–Fri 08:00–20:00, America/Toronto,
-    closed on Ontario and Canadian statutory holidays."""
-    return BusinessCalendar(
-        settings.VENDOR_PHONE_TIME_ZONE,
-        parse_weekly_hours(settings.VENDOR_PHONE_HOURS),
-        holidays=holidays_for(
-            settings.VENDOR_HOLIDAY_COUNTRY,
-            settings.VENDOR_HOLIDAY_SUBDIVISION or None,
-            range(2020, 2041),
-        ),
+    """The vendor's phone-support hours: the stored "vendor-phone" calendar (admins edit it),
+    by default Mon–Fri 08:00–20:00 America/Toronto closed on Ontario and Canadian
+    statutory holidays — the terms' "twelve hours a day, five days a week"."""
+    stored = stored_calendar(VENDOR_PHONE)
+    if stored is not None:
+        return stored
+    fields = vendor_phone_fields()
+    return BusinessCalendar.from_config(
+        tz=fields["time_zone"],
+        hours=parse_weekly_hours(settings.VENDOR_PHONE_HOURS),
+        country=fields["holiday_country"] or None,
+        subdiv=fields["holiday_subdivision"] or None,
     )

@@ -1,0 +1,231 @@
+"""Stored calendars, the package catalog (immutable dated versions) and subscriptions."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from successdesk.accounts.models import Customer, User
+from successdesk.domain.calendars import BusinessCalendar
+from successdesk.domain.entitlements import Entitlements
+from successdesk.domain.errors import DomainError
+
+
+def _windows(raw: Any, where: str) -> list[tuple[time, time]]:
+    try:
+        return [(time.fromisoformat(a), time.fromisoformat(b)) for a, b in raw]
+    except (TypeError, ValueError) as exc:
+        raise ValidationError(
+            f'{where}: write windows as [["08:00", "20:00"], …] (24-hour HH:MM).'
+        ) from exc
+
+
+class Calendar(models.Model):
+    """A business calendar admins edit: weekly hours in a zone, public holidays, closures.
+
+    ``weekly_hours`` maps weekday numbers ("0" = Monday … "6" = Sunday) to windows,
+    e.g. ``{"0": [["08:00", "20:00"]], …}``; "00:00" as an end means midnight.
+    """
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    time_zone = models.CharField(max_length=64, default="America/Toronto")
+    weekly_hours = models.JSONField(default=dict)
+    holiday_country = models.CharField(
+        max_length=2, blank=True, help_text="ISO 3166 code for public holidays, e.g. CA."
+    )
+    holiday_subdivision = models.CharField(max_length=10, blank=True, help_text="e.g. ON.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def weekly(self) -> dict[int, list[tuple[time, time]]]:
+        if not isinstance(self.weekly_hours, dict):
+            raise ValidationError({"weekly_hours": "Map weekday numbers to windows."})
+        try:
+            return {
+                int(day): _windows(windows, f"weekday {day}")
+                for day, windows in self.weekly_hours.items()
+            }
+        except ValueError as exc:
+            raise ValidationError({"weekly_hours": str(exc)}) from exc
+
+    def build(self, closures: list[CalendarClosure] | None = None) -> BusinessCalendar:
+        """The domain calendar for this record (closures read unless given)."""
+        if closures is None:
+            closures = list(self.closures.all()) if self.pk else []
+        holidays = {c.date: c.reason or "closed" for c in closures if not c.windows}
+        partial = {c.date: _windows(c.windows, str(c.date)) for c in closures if c.windows}
+        return BusinessCalendar.from_config(
+            tz=self.time_zone,
+            hours=self.weekly(),
+            country=self.holiday_country or None,
+            subdiv=self.holiday_subdivision or None,
+            holidays=holidays,
+            closures=partial,
+        )
+
+    def clean(self) -> None:
+        try:
+            self.build(closures=[])
+        except DomainError as exc:
+            raise ValidationError(exc.message) from exc
+
+
+class CalendarClosure(models.Model):
+    """A vendor's own closure: a whole day (no windows) or a day with its own hours."""
+
+    calendar = models.ForeignKey(Calendar, on_delete=models.CASCADE, related_name="closures")
+    date = models.DateField()
+    windows = models.JSONField(
+        default=list, blank=True, help_text='Empty: closed all day. Else [["08:00","12:00"]].'
+    )
+    reason = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["calendar", "date"], name="one_closure_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.calendar}: {self.date} {self.reason}"
+
+    def clean(self) -> None:
+        _windows(self.windows or [], str(self.date))
+
+
+class Package(models.Model):
+    """A support offering: Standard, Premier Success, Premier Success Plus."""
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+    rank = models.PositiveSmallIntegerField(default=0, help_text="Display order, low first.")
+
+    class Meta:
+        ordering = ["rank", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ImmutableVersion(DomainError):
+    code = "package_version_immutable"
+    status = 409
+    title = "Package versions are immutable"
+
+
+class PackageVersion(models.Model):
+    """One immutable, dated version of a package: what it grants from ``effective_from``.
+
+    To change a package, publish a new version; running subscriptions keep theirs until
+    renewal.
+    """
+
+    package = models.ForeignKey(Package, on_delete=models.PROTECT, related_name="versions")
+    version = models.PositiveIntegerField()
+    effective_from = models.DateField()
+    published_at = models.DateTimeField(default=timezone.now)
+    notes = models.TextField(blank=True)
+    entitlements = models.JSONField(help_text="What the version grants (see docs/packages.md).")
+    phone_calendar = models.ForeignKey(Calendar, on_delete=models.PROTECT, related_name="+")
+    sla_calendar = models.ForeignKey(
+        Calendar,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Business hours on which business-hours SLA targets are counted.",
+    )
+
+    class Meta:
+        ordering = ["package__rank", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["package", "version"], name="one_number_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.package.name} v{self.version}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ImmutableVersion(
+                f"{self} is published and cannot be edited. Publish a new version instead."
+            )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ImmutableVersion(f"{self} is published and cannot be deleted.")
+
+    @property
+    def label(self) -> str:
+        return f"{self.package.name} (version {self.version}, from {self.effective_from:%Y-%m-%d})"
+
+    def grants(self) -> Entitlements:
+        return Entitlements.from_dict(self.entitlements)
+
+
+class Subscription(models.Model):
+    """A customer's package version for a term (inclusive dates)."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="subscriptions")
+    package_version = models.ForeignKey(PackageVersion, on_delete=models.PROTECT, related_name="+")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    auto_renew = models.BooleanField(default=True)
+    scheduled_version = models.ForeignKey(
+        PackageVersion,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Takes effect at renewal (a change that would lower service mid-term).",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["customer__name", "-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="term_ends_after_start"
+            )
+        ]
+        indexes = [models.Index(fields=["customer", "starts_on", "ends_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.customer}: {self.package_version} {self.starts_on}–{self.ends_on}"
+
+    def covers(self, day: date) -> bool:
+        return self.starts_on <= day <= self.ends_on
+
+
+class SubscriptionChange(models.Model):
+    """Every change asked for during a term: accepted, refused or scheduled for renewal."""
+
+    class Outcome(models.TextChoices):
+        ACCEPTED = "accepted", "Accepted"
+        REFUSED = "refused", "Refused (material decrease)"
+        SCHEDULED = "scheduled", "Scheduled for renewal"
+
+    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="changes")
+    from_version = models.ForeignKey(PackageVersion, on_delete=models.PROTECT, related_name="+")
+    to_version = models.ForeignKey(PackageVersion, on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(max_length=12, choices=Outcome.choices)
+    decreases = models.JSONField(default=list, blank=True)
+    requested_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.subscription}: {self.from_version} → {self.to_version} ({self.outcome})"
