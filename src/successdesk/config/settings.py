@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "successdesk.accounts",
     "successdesk.packages",
+    "successdesk.notifications",
     "successdesk.api",
     "successdesk.portal",
     "successdesk.console",

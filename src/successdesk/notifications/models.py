@@ -1,0 +1,43 @@
+"""The outbox: every e-mail is a row written in the same transaction as the change."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+
+class Notification(models.Model):
+    """One e-mail to one recipient. Delivered by the worker; retried until sent."""
+
+    to = models.EmailField(max_length=254)
+    subject = models.CharField(max_length=250)
+    body = models.TextField()
+    kind = models.CharField(max_length=60, db_index=True)
+    dedupe_key = models.CharField(
+        max_length=200, null=True, blank=True, unique=True, help_text="The same key: one mail."
+    )
+    customer_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(sent_at__isnull=True),
+                name="notification_unsent_due",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.to}"
+
+    @property
+    def message_id(self) -> str:
+        """Stable per notification: a resend after a crash carries the same Message-ID."""
+        return f"<notification-{self.pk}@successdesk>"

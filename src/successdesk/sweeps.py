@@ -1,0 +1,30 @@
+"""Periodic sweeps: idempotent queries that catch up on whatever is due.
+
+`successdesk sweep --every 30` runs them in a loop (a process beside the workers; several
+may run at once: every sweep is idempotent). Later features add theirs to ``SWEEPS``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from successdesk.notifications.delivery import deliver_due
+
+log = logging.getLogger(__name__)
+
+SWEEPS: dict[str, Callable[[], int]] = {
+    "notifications": deliver_due,
+}
+
+
+def run_all() -> dict[str, int]:
+    """Run every sweep once; a failing sweep is logged and does not stop the others."""
+    done: dict[str, int] = {}
+    for name, sweep in SWEEPS.items():
+        try:
+            done[name] = sweep()
+        except Exception:
+            log.exception("Sweep %s failed", name)
+            done[name] = -1
+    return done
