@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 
 from django.db import IntegrityError, transaction
 
@@ -42,5 +43,5 @@ def notification_queue(
                 continue
             raise
         created.append(note)
-        transaction.on_commit(lambda pk=note.pk: deliver_notification.enqueue(pk))
+        transaction.on_commit(partial(deliver_notification.enqueue, note.pk))
     return created
