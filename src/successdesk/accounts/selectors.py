@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from .models import ApiToken, User, token_digest
+from .models import ApiToken, Customer, User, token_digest
 
 
 def user_for_token(raw: str) -> User | None:
@@ -25,3 +25,23 @@ def user_for_token(raw: str) -> User | None:
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+def is_designated_contact(user: User) -> bool:
+    """Whether ``user`` is an active designated contact (of their own customer)."""
+    if not getattr(user, "is_authenticated", False) or user.customer_id is None:
+        return False
+    from .models import DesignatedContact
+
+    return DesignatedContact.objects.filter(
+        user=user, customer_id=user.customer_id, removed_at__isnull=True
+    ).exists()
+
+
+def designated_contacts_of(customer: Customer) -> list[User]:
+    """The customer's active designated contacts, in the order they were named."""
+    return list(
+        User.objects.filter(
+            designations__customer=customer, designations__removed_at__isnull=True
+        ).order_by("designations__since", "designations__pk")
+    )
