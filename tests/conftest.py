@@ -126,3 +126,49 @@ def signed_in(user: User) -> Client:
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def catalog(db: None) -> None:
+    from successdesk.packages.catalog import catalog_load
+
+    catalog_load()
+
+
+def subscribe(customer: Customer, package_slug: str) -> Any:
+    """A one-year term that started a month ago (so "now" is always inside it)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from successdesk.packages.models import PackageVersion
+    from successdesk.packages.services import subscription_start
+
+    version = PackageVersion.objects.filter(package__slug=package_slug).order_by("-version")[0]
+    start = timezone.localdate() - timedelta(days=30)
+    return subscription_start(customer=customer, package_version=version, starts_on=start)
+
+
+@pytest.fixture
+def premier_northwind(catalog: None, northwind: Customer) -> Customer:
+    subscribe(northwind, "premier-success")
+    return northwind
+
+
+@pytest.fixture
+def standard_contoso(catalog: None, contoso: Customer) -> Customer:
+    subscribe(contoso, "standard")
+    return contoso
+
+
+@pytest.fixture
+def media_root(settings: Any, tmp_path: Any) -> Any:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def designate(user: User) -> None:
+    """Make ``user`` a designated contact of their customer (test set-up)."""
+    from successdesk.accounts.models import DesignatedContact
+
+    DesignatedContact.objects.get_or_create(customer=user.customer, user=user)

@@ -6,8 +6,15 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
-from django.views.decorators.http import require_GET
+from django.urls import reverse, reverse_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from successdesk.accounts.network import client_ip
+from successdesk.accounts.phone import phone_line_status
+from successdesk.domain.errors import DomainError
+from successdesk.domain.intake import Source
+from successdesk.ratelimit import allow
+from successdesk.web import refuse
 
 from .forms import SignInForm
 
@@ -39,9 +46,45 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("portal:home")
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def help_page(request: HttpRequest) -> HttpResponse:
-    """“Need Help?”: how to reach support without signing in."""
-    from successdesk.accounts.phone import phone_line_status
+    """“Need Help?”: the phone line, and the public “Send a Message” form."""
+    from successdesk.cases.forms import ContactForm
+    from successdesk.cases.services import CaseDraft, case_open
 
-    return render(request, "accounts/help.html", {"phone": phone_line_status()})
+    form = ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if data["website"]:
+            # The honeypot was filled in: a bot. Answer as usual, keep nothing.
+            return redirect(f"{reverse('help')}?sent=1")
+        if not allow("contact", client_ip(request) or "unknown", settings.CONTACT_FORM_RATE):
+            form.add_error(
+                None,
+                "Too many messages from your network in a short time. Wait a few minutes, "
+                "or call us.",
+            )
+        else:
+            try:
+                case = case_open(
+                    source=Source.CONTACT_FORM,
+                    draft=CaseDraft(
+                        subject=data["subject"],
+                        description=data["description"],
+                        severity=3,
+                        requester_name=data["name"],
+                        requester_email=data["email"],
+                        requester_phone=data["phone"],
+                        stated_customer_name=data["customer_name"],
+                    ),
+                )
+            except DomainError as exc:
+                refuse(form, exc)
+            else:
+                return redirect(f"{reverse('help')}?sent={case.number}")
+    return render(
+        request,
+        "accounts/help.html",
+        {"phone": phone_line_status(), "message_form": form, "sent": request.GET.get("sent")},
+        status=429 if form.errors.get("__all__") and "Too many" in str(form.errors) else 200,
+    )

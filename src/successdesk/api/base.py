@@ -114,9 +114,10 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 def _register_routers() -> None:
-    from . import me
+    from . import cases, me
 
     api.add_router("/", me.router)
+    api.add_router("/", cases.router)
 
 
 _register_routers()

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "successdesk.accounts",
     "successdesk.packages",
     "successdesk.notifications",
+    "successdesk.cases",
     "successdesk.api",
     "successdesk.portal",
     "successdesk.console",
@@ -184,6 +185,16 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
+# --- cache (rate limits); Redis when scaled out --------------------------------------------
+CACHE_URL = env_str("CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL.startswith(("redis://", "rediss://"))
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 # --- static and uploaded files ----------------------------------------------------------
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
@@ -253,6 +264,19 @@ VENDOR_HOLIDAY_COUNTRY = env_str("VENDOR_HOLIDAY_COUNTRY", "CA")
 VENDOR_HOLIDAY_SUBDIVISION = env_str("VENDOR_HOLIDAY_SUBDIVISION", "ON")
 VENDOR_LANGUAGES = env_list("VENDOR_LANGUAGES", ["English"])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+
+# --- cases ------------------------------------------------------------------------------
+CASE_NUMBER_PREFIX = env_str("CASE_NUMBER_PREFIX", "CS-")
+CASE_REOPEN_DAYS = env_int("CASE_REOPEN_DAYS", 14)
+ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+ATTACHMENT_TYPES = env_list(
+    "ATTACHMENT_TYPES",
+    [".txt", ".log", ".csv", ".json", ".pdf", ".png", ".jpg", ".jpeg", ".gif", ".zip", ".har"],
+)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+SLA_AT_RISK_SHARE = float(env_str("SLA_AT_RISK_SHARE", "0.75"))
+CONTACT_FORM_RATE = env_str("CONTACT_FORM_RATE", "5/10m")
 
 # --- API --------------------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 50

@@ -41,3 +41,18 @@ class Notification(models.Model):
     def message_id(self) -> str:
         """Stable per notification: a resend after a crash carries the same Message-ID."""
         return f"<notification-{self.pk}@successdesk>"
+
+
+class NotificationPreference(models.Model):
+    """What a user chooses to hear about beyond their own cases."""
+
+    user = models.OneToOneField(
+        "accounts.User", on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    all_customer_cases = models.BooleanField(
+        default=False,
+        help_text="Designated contacts: e-mail me about every case of my organisation.",
+    )
+
+    def __str__(self) -> str:
+        return f"{self.user}: all cases={self.all_customer_cases}"

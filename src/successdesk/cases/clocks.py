@@ -1,0 +1,105 @@
+"""A case's SLA clocks: built from its package version's targets, stored as JSON."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from django.conf import settings
+
+from successdesk.domain.calendars import BusinessCalendar
+from successdesk.domain.lifecycle import ClockEffect
+from successdesk.domain.sla import ClockKind, Pause, SlaClock, SlaTarget
+from successdesk.packages.calendars import stored_calendar
+from successdesk.packages.models import PackageVersion
+
+from .models import Case
+
+KINDS: tuple[ClockKind, ...] = ("first_response", "resolution")
+
+
+def calendar_of(version: PackageVersion) -> BusinessCalendar:
+    calendar = stored_calendar(version.sla_calendar.slug)
+    return calendar if calendar is not None else version.sla_calendar.build()
+
+
+def clocks_start(case: Case, at: datetime) -> None:
+    """Start both clocks from the case's package version and severity (no version: none)."""
+    version = case.package_version
+    if version is None:
+        case.sla_clocks = {}
+        return
+    spec = version.grants().sla_targets[case.severity]
+    target = SlaTarget(
+        first_response=spec.first_response,
+        resolution=spec.resolution,
+        business_hours=spec.business_hours,
+    )
+    calendar = calendar_of(version)
+    clocks = {
+        kind: SlaClock.for_target(
+            target, kind, calendar, at_risk_share=settings.SLA_AT_RISK_SHARE
+        ).start(at)
+        for kind in KINDS
+    }
+    store(case, clocks)
+
+
+def load(case: Case) -> dict[ClockKind, SlaClock]:
+    if not case.sla_clocks or case.package_version is None:
+        return {}
+    calendar = calendar_of(case.package_version)
+    return {
+        kind: SlaClock.from_dict(case.sla_clocks[kind], calendar=calendar)
+        for kind in KINDS
+        if kind in case.sla_clocks
+    }
+
+
+def store(case: Case, clocks: dict[ClockKind, SlaClock]) -> None:
+    case.sla_clocks = {kind: clock.to_dict() for kind, clock in clocks.items()}
+    first, resolution = clocks.get("first_response"), clocks.get("resolution")
+    case.first_response_due_at = first.due_at() if first else None
+    case.resolution_due_at = resolution.due_at() if resolution else None
+
+
+def apply(case: Case, effects: tuple[ClockEffect, ...], at: datetime, reason: str = "") -> None:
+    """Pause, resume, stop or restart clocks as a lifecycle transition says."""
+    clocks = load(case)
+    for effect in effects:
+        clock = clocks.get(effect.clock)
+        if clock is None:
+            continue
+        if effect.action == "pause" and not clock.is_paused and clock.stopped_at is None:
+            clock = clock.pause(at, reason or "awaiting customer")
+        elif effect.action == "resume" and clock.is_paused:
+            clock = clock.resume(at)
+        elif effect.action == "resume" and clock.stopped_at is not None:
+            # A reopened case: the time it spent resolved does not count.
+            gap = Pause(start=clock.stopped_at, reason="while resolved", end=at)
+            clock = replace(clock, stopped_at=None, pauses=(*clock.pauses, gap))
+        elif effect.action == "stop" and clock.stopped_at is None:
+            clock = clock.stop(at)
+        elif effect.action == "restart":
+            clock = SlaClock(
+                target=clock.target,
+                calendar=clock.calendar,
+                business_hours=clock.business_hours,
+                kind=clock.kind,
+                at_risk_share=clock.at_risk_share,
+            ).start(at)
+        clocks[effect.clock] = clock
+    if clocks:
+        store(case, clocks)
+
+
+def stop_first_response(case: Case, at: datetime) -> bool:
+    clocks = load(case)
+    clock = clocks.get("first_response")
+    if clock is None or clock.stopped_at is not None:
+        return False
+    if clock.is_paused:
+        clock = clock.resume(at)
+    clocks["first_response"] = clock.stop(at)
+    store(case, clocks)
+    return True

@@ -1,0 +1,209 @@
+"""Cases, their conversation, attachments, events, diagnostic requests and numbers."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+
+from successdesk.accounts.models import Customer, SupportTeam, User
+from successdesk.domain.intake import SEVERITIES, Channel, Source
+from successdesk.domain.lifecycle import CaseStatus, ResolutionType
+from successdesk.packages.models import PackageVersion
+
+
+class CaseSequence(models.Model):
+    """The counter behind case numbers: one row, incremented under a row lock."""
+
+    name = models.CharField(max_length=20, unique=True)
+    last_value = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.last_value}"
+
+
+class Case(models.Model):
+    number = models.CharField(max_length=20, unique=True)
+    customer = models.ForeignKey(
+        Customer, null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    is_verified = models.BooleanField(
+        default=True, help_text="False: a public message not yet matched to a customer."
+    )
+    requester = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="requested_cases"
+    )
+    requester_name = models.CharField(max_length=200, blank=True)
+    requester_email = models.EmailField(max_length=254, blank=True)
+    requester_phone = models.CharField(max_length=40, blank=True)
+    stated_customer_name = models.CharField(max_length=200, blank=True)
+    subject = models.CharField(max_length=200)
+    description = models.TextField()
+    steps_to_reproduce = models.TextField(blank=True)
+    category = models.CharField(max_length=60, blank=True)
+    product_area = models.CharField(max_length=60, blank=True)
+    severity = models.PositiveSmallIntegerField(choices=list(SEVERITIES.items()))
+    channel = models.CharField(max_length=10, choices=[(c.value, c.label) for c in Channel])
+    source = models.CharField(max_length=20, choices=[(s.value, s.value) for s in Source])
+    status = models.CharField(
+        max_length=20,
+        choices=[(s.value, s.label) for s in CaseStatus],
+        default=CaseStatus.NEW.value,
+    )
+    resolution_type = models.CharField(
+        max_length=20, blank=True, choices=[(r.value, r.label) for r in ResolutionType]
+    )
+    resolution_summary = models.TextField(blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    team = models.ForeignKey(
+        SupportTeam, null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
+    )
+    assignee = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_cases"
+    )
+    package_version = models.ForeignKey(
+        PackageVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    routing_priority = models.SmallIntegerField(default=0)
+    sla_clocks = models.JSONField(default=dict, blank=True)
+    first_response_due_at = models.DateTimeField(null=True, blank=True)
+    resolution_due_at = models.DateTimeField(null=True, blank=True)
+    first_responded_at = models.DateTimeField(null=True, blank=True)
+    exclusions = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["customer", "-created_at"], name="case_customer_recent"),
+            models.Index(fields=["requester", "-created_at"], name="case_requester_recent"),
+            models.Index(
+                fields=["status", "-routing_priority", "severity", "resolution_due_at", "id"],
+                name="case_queue_order",
+            ),
+            models.Index(
+                fields=["team", "status", "-routing_priority", "severity", "resolution_due_at"],
+                name="case_team_queue_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.subject}"
+
+    @property
+    def status_enum(self) -> CaseStatus:
+        return CaseStatus(self.status)
+
+
+class CaseEvent(models.Model):
+    """What happened to a case, who did it and when: transitions, routing, SLA events."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL)
+    kind = models.CharField(max_length=40)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    is_internal = models.BooleanField(default=False)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["case", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+class Comment(models.Model):
+    """A public reply or an internal note (never shown to the customer)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL)
+    author_name = models.CharField(max_length=200, blank=True)
+    body = models.TextField()
+    is_internal = models.BooleanField(default=False)
+    by_staff = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["case", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {'note' if self.is_internal else 'reply'} by {self.author_name}"
+
+
+def _attachment_path(instance: Attachment, filename: str) -> str:
+    return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    uploaded_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL)
+    file = models.FileField(upload_to=_attachment_path, max_length=200)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    is_internal = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class DiagnosticRequest(models.Model):
+    """Staff ask the customer for reproduction or diagnostic steps; the case waits."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="diagnostic_requests")
+    requested_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    summary = models.CharField(max_length=200)
+    steps = models.JSONField(default=list, help_text="What to run or try, one step per item.")
+    information = models.JSONField(default=list, help_text="What to send back.")
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answer = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.summary}"
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to a POST with an ``Idempotency-Key``, replayed for retries."""
+
+    key = models.CharField(max_length=200)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    endpoint = models.CharField(max_length=200)
+    request_hash = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField()
+    body = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "endpoint", "key"], name="one_answer_per_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.endpoint} {self.key}"
+
+    def replay(self) -> tuple[int, dict[str, Any]]:
+        return self.status, self.body

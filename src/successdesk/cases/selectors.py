@@ -1,0 +1,80 @@
+"""Reads for cases: who may see which case, lists, one case with its thread."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from successdesk.accounts.models import User
+from successdesk.domain.errors import NotFound
+
+from .models import Attachment, Case, CaseEvent, Comment
+
+
+def cases_visible_to(user: User) -> QuerySet[Case]:
+    """Staff see every case; a designated contact sees all of their customer's cases;
+    any other customer user sees the cases they requested."""
+    cases = Case.objects.select_related("customer", "requester", "assignee", "team")
+    if user.is_vendor_staff:
+        return cases
+    if user.customer_id is None:
+        return cases.none()
+    from successdesk.accounts.selectors import is_designated_contact
+
+    mine = cases.filter(customer_id=user.customer_id)
+    if is_designated_contact(user):
+        return mine
+    return mine.filter(requester=user)
+
+
+def case_get(*, user: User, number: str) -> Case:
+    """The case with this number if ``user`` may see it; else NotFound (never 403)."""
+    case = cases_visible_to(user).filter(number__iexact=number.strip()).first()
+    if case is None:
+        raise NotFound(f"No case {number} is visible to you.", field="number")
+    return case
+
+
+def case_thread(
+    *, case: Case, user: User
+) -> tuple[list[Comment], list[Attachment], list[CaseEvent]]:
+    """The conversation, attachments and events ``user`` may see (no internal ones for
+    customers)."""
+    comments = case.comments.select_related("author").prefetch_related(
+        Prefetch("attachments", queryset=Attachment.objects.order_by("id"))
+    )
+    attachments = case.attachments.all()
+    events = case.events.select_related("actor")
+    if not user.is_vendor_staff:
+        comments = comments.filter(is_internal=False)
+        attachments = attachments.filter(is_internal=False)
+        events = events.filter(is_internal=False)
+    return list(comments), list(attachments), list(events)
+
+
+def cases_filter(
+    qs: QuerySet[Case],
+    *,
+    status: str | None = None,
+    severity: int | None = None,
+    q: str | None = None,
+) -> QuerySet[Case]:
+    if status == "open":
+        qs = qs.exclude(status__in=["resolved", "closed"])
+    elif status:
+        qs = qs.filter(status=status)
+    if severity:
+        qs = qs.filter(severity=severity)
+    if q:
+        qs = qs.filter(Q(subject__icontains=q) | Q(number__iexact=q.strip()))
+    return qs
+
+
+def attachment_get(*, user: User, pk: int) -> Attachment:
+    found = (
+        Attachment.objects.select_related("case")
+        .filter(pk=pk, case__in=cases_visible_to(user))
+        .first()
+    )
+    if found is None or (found.is_internal and not user.is_vendor_staff):
+        raise NotFound("No such attachment.")
+    return found

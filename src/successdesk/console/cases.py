@@ -1,0 +1,225 @@
+"""Staff pages for cases: recent cases, telephone intake, the case page and its actions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from successdesk.accounts.http import AuthedRequest
+from successdesk.accounts.models import Customer, User
+from successdesk.cases.conversation import comment_add, diagnostics_request
+from successdesk.cases.forms import DiagnosticsForm, PhoneCaseForm, StaffReplyForm, StatusForm
+from successdesk.cases.selectors import (
+    attachment_get,
+    case_get,
+    case_thread,
+    cases_filter,
+    cases_visible_to,
+)
+from successdesk.cases.services import (
+    CaseDraft,
+    case_assign,
+    case_open,
+    case_transition,
+    phone_line,
+)
+from successdesk.domain.errors import DomainError, NotFound
+from successdesk.domain.intake import Source
+from successdesk.domain.lifecycle import ResolutionType, allowed_targets
+from successdesk.web import attachment_response, refuse
+
+
+def staff_only(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    def wrapped(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not request.user.is_vendor_staff:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return login_required(never_cache(wrapped))
+
+
+@staff_only
+def case_list(request: AuthedRequest) -> HttpResponse:
+    qs = cases_filter(
+        cases_visible_to(request.user),
+        status=request.GET.get("status") or "open",
+        q=request.GET.get("q"),
+    ).order_by("-created_at", "-id")[:100]
+    return render(request, "console/cases/list.html", {"cases": qs})
+
+
+@staff_only
+@require_http_methods(["GET", "POST"])
+def phone_intake(request: AuthedRequest) -> HttpResponse:
+    """A triage agent logs a telephone call as a case (Severity 1 is accepted here)."""
+    customers = list(Customer.objects.filter(is_active=True).values_list("pk", "name"))
+    form = PhoneCaseForm(request.POST or None)
+    form.fields["customer"].widget.choices = [("", "—"), *customers]
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        customer = Customer.objects.filter(pk=data["customer"], is_active=True).first()
+        caller = (
+            User.objects.filter(email__iexact=data["caller_email"], customer=customer).first()
+            if data["caller_email"] and customer
+            else None
+        )
+        try:
+            if customer is None:
+                raise NotFound("Choose one of the customers listed.", field="customer")
+            case = case_open(
+                source=Source.PHONE,
+                customer=customer,
+                requester=caller,
+                created_by=request.user,
+                draft=CaseDraft(
+                    subject=data["subject"],
+                    description=data["description"],
+                    severity=data["severity"],
+                    category=data["category"],
+                    requester_name=data["caller_name"],
+                    requester_email=data["caller_email"],
+                    requester_phone=data["callback_number"],
+                    call_notes=data["notes"],
+                ),
+            )
+        except DomainError as exc:
+            refuse(form, exc)
+        else:
+            messages.success(request, f"Case {case.number} is logged. Give the caller this number.")
+            return redirect("console:case", number=case.number)
+    return render(
+        request,
+        "console/cases/phone.html",
+        {"form": form, "phone": phone_line(timezone.now())},
+    )
+
+
+def _case_page(request: AuthedRequest, case: Any, **forms: Any) -> HttpResponse:
+    comments, attachments, events = case_thread(case=case, user=request.user)
+    staff = User.objects.filter(customer__isnull=True, is_active=True).order_by("full_name")
+    return render(
+        request,
+        "console/cases/detail.html",
+        {
+            "case": case,
+            "comments": comments,
+            "attachments": attachments,
+            "events": events,
+            "reply_form": forms.get("reply_form") or StaffReplyForm(),
+            "status_form": forms.get("status_form") or StatusForm(),
+            "diagnostics_form": forms.get("diagnostics_form") or DiagnosticsForm(),
+            "targets": sorted(allowed_targets(case.status)),
+            "resolutions": list(ResolutionType),
+            "staff": staff,
+        },
+    )
+
+
+def _get(request: AuthedRequest, number: str) -> Any:
+    try:
+        return case_get(user=request.user, number=number)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+@staff_only
+@require_http_methods(["GET", "POST"])
+def case_detail(request: AuthedRequest, number: str) -> HttpResponse:
+    case = _get(request, number)
+    if request.method == "POST":
+        form = StaffReplyForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                comment_add(
+                    case=case,
+                    author=request.user,
+                    body=form.cleaned_data["body"],
+                    internal=form.cleaned_data["internal"],
+                    attachments=form.cleaned_data["attachments"],
+                )
+            except DomainError as exc:
+                refuse(form, exc)
+            else:
+                note = "Internal note added." if form.cleaned_data["internal"] else "Reply sent."
+                messages.success(request, note)
+                return redirect("console:case", number=case.number)
+        return _case_page(request, case, reply_form=form)
+    return _case_page(request, case)
+
+
+@staff_only
+@require_POST
+def case_status(request: AuthedRequest, number: str) -> HttpResponse:
+    case = _get(request, number)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        try:
+            case_transition(
+                case=case,
+                to=form.cleaned_data["status"],
+                by=request.user,
+                resolution=form.cleaned_data["resolution"] or None,
+                summary=form.cleaned_data["summary"] or None,
+            )
+        except DomainError as exc:
+            refuse(form, exc)
+        else:
+            return redirect("console:case", number=case.number)
+    return _case_page(request, case, status_form=form)
+
+
+@staff_only
+@require_POST
+def case_reassign(request: AuthedRequest, number: str) -> HttpResponse:
+    case = _get(request, number)
+    raw = request.POST.get("assignee", "")
+    assignee = User.objects.filter(pk=raw).first() if raw.isdigit() else None
+    try:
+        case_assign(case=case, assignee=assignee, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("console:case", number=case.number)
+
+
+@staff_only
+@require_POST
+def case_diagnostics(request: AuthedRequest, number: str) -> HttpResponse:
+    case = _get(request, number)
+    form = DiagnosticsForm(request.POST)
+    if form.is_valid():
+        try:
+            diagnostics_request(
+                case=case,
+                by=request.user,
+                summary=form.cleaned_data["summary"],
+                steps=form.cleaned_data["steps"].splitlines(),
+                information=form.cleaned_data["information"].splitlines(),
+            )
+        except DomainError as exc:
+            refuse(form, exc)
+        else:
+            messages.success(request, "Diagnostics requested: the case waits on the customer.")
+            return redirect("console:case", number=case.number)
+    return _case_page(request, case, diagnostics_form=form)
+
+
+@staff_only
+def attachment_download(request: AuthedRequest, pk: int) -> FileResponse:
+    try:
+        found = attachment_get(user=request.user, pk=pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    return attachment_response(
+        found.file.open("rb"), name=found.original_name, content_type=found.content_type
+    )

@@ -1,0 +1,152 @@
+"""Customer pages for cases: list, open, read, reply, attach, resolve/reopen, download."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from successdesk.accounts.http import AuthedRequest
+from successdesk.cases.conversation import comment_add
+from successdesk.cases.forms import CaseForm, ReplyForm
+from successdesk.cases.selectors import (
+    attachment_get,
+    case_get,
+    case_thread,
+    cases_filter,
+    cases_visible_to,
+)
+from successdesk.cases.services import CaseDraft, case_open, case_transition, phone_line
+from successdesk.domain.errors import DomainError, NotFound
+from successdesk.domain.intake import Source
+from successdesk.domain.lifecycle import customer_visible_label
+from successdesk.web import attachment_response, refuse
+
+
+def _customer_only(request: AuthedRequest) -> None:
+    if request.user.customer_id is None:
+        raise Http404
+
+
+@never_cache
+@login_required
+def case_list(request: AuthedRequest) -> HttpResponse:
+    _customer_only(request)
+    status = request.GET.get("status", "open")
+    qs = cases_filter(
+        cases_visible_to(request.user), status=status or None, q=request.GET.get("q")
+    ).order_by("-created_at", "-id")
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    for case in page:
+        case.customer_label = customer_visible_label(case.status)  # type: ignore[attr-defined]
+    return render(request, "portal/cases/list.html", {"page": page, "status": status})
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_new(request: AuthedRequest) -> HttpResponse:
+    _customer_only(request)
+    form = CaseForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = case_open(
+                source=Source.PORTAL,
+                requester=request.user,
+                draft=CaseDraft(
+                    subject=data["subject"],
+                    description=data["description"],
+                    severity=data["severity"],
+                    category=data["category"],
+                    steps_to_reproduce=data["steps_to_reproduce"],
+                    attachments=data["attachments"],
+                ),
+            )
+        except DomainError as exc:
+            refuse(form, exc)
+        else:
+            messages.success(
+                request, f"Case {case.number} is open. We e-mailed you a confirmation."
+            )
+            return redirect("portal:case", number=case.number)
+    from django.utils import timezone
+
+    return render(
+        request, "portal/cases/new.html", {"form": form, "phone": phone_line(timezone.now())}
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_detail(request: AuthedRequest, number: str) -> HttpResponse:
+    _customer_only(request)
+    try:
+        case = case_get(user=request.user, number=number)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    form = ReplyForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            comment_add(
+                case=case,
+                author=request.user,
+                body=form.cleaned_data["body"],
+                attachments=form.cleaned_data["attachments"],
+            )
+        except DomainError as exc:
+            refuse(form, exc)
+        else:
+            messages.success(request, "Your reply is sent.")
+            return redirect("portal:case", number=case.number)
+    comments, attachments, events = case_thread(case=case, user=request.user)
+    return render(
+        request,
+        "portal/cases/detail.html",
+        {
+            "case": case,
+            "status_label": customer_visible_label(case.status),
+            "comments": comments,
+            "attachments": attachments,
+            "events": events,
+            "form": form,
+        },
+    )
+
+
+@login_required
+@require_POST
+def case_resolve(request: AuthedRequest, number: str) -> HttpResponse:
+    """The customer says the case is solved (an "other solution" in their words)."""
+    _customer_only(request)
+    try:
+        case = case_get(user=request.user, number=number)
+        case_transition(
+            case=case,
+            to="resolved",
+            by=request.user,
+            resolution="other",
+            summary=request.POST.get("summary", "").strip() or "Solved, as the customer confirmed.",
+        )
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("portal:case", number=number)
+
+
+@never_cache
+@login_required
+def attachment_download(request: AuthedRequest, pk: int) -> FileResponse:
+    try:
+        found = attachment_get(user=request.user, pk=pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    return attachment_response(
+        found.file.open("rb"), name=found.original_name, content_type=found.content_type
+    )

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import pytest
+
+from successdesk.accounts.models import Customer, User
+from successdesk.cases.conversation import comment_add
+from successdesk.cases.services import CaseDraft, case_open
+from successdesk.domain.intake import Source
+from successdesk.notifications.delivery import deliver_due
+from successdesk.notifications.models import Notification
+from tests.conftest import Mailbox
+
+
+def open_case(user: User) -> str:
+    case = case_open(
+        source=Source.PORTAL,
+        requester=user,
+        draft=CaseDraft(
+            subject="Leaderboard frozen", description="It stopped updating", severity=2
+        ),
+    )
+    return case.number
+
+
+def test_the_confirmation_with_the_case_number_is_delivered_over_smtp(
+    premier_northwind: Customer, northwind_user: User, smtp_server: Mailbox
+) -> None:
+    number = open_case(northwind_user)
+    assert deliver_due() == 1
+    (mail,) = smtp_server.to("user@northwind.example")
+    assert number in mail["Subject"]
+    assert number in Mailbox.body(mail)
+    assert "Resolution target" in Mailbox.body(mail)
+
+
+def test_a_staff_reply_is_mailed_to_the_requester(
+    premier_northwind: Customer, northwind_user: User, support_agent: User, smtp_server: Mailbox
+) -> None:
+    number = open_case(northwind_user)
+    from successdesk.cases.models import Case
+
+    comment_add(case=Case.objects.get(number=number), author=support_agent, body="Fixed now")
+    comment_add(
+        case=Case.objects.get(number=number), author=support_agent, body="internal!", internal=True
+    )
+    deliver_due()
+    bodies = [Mailbox.body(m) for m in smtp_server.to("user@northwind.example")]
+    assert any("Fixed now" in b for b in bodies)
+    assert not any("internal!" in b for b in bodies)
+
+
+def test_an_smtp_outage_then_recovery_delivers_every_notification_exactly_once(
+    premier_northwind: Customer, northwind_user: User, settings: object, smtp_server: Mailbox
+) -> None:
+    working = settings.MAILERS  # type: ignore[attr-defined]
+    settings.MAILERS = {  # type: ignore[attr-defined]
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": 9, "timeout": 2},  # nothing listens
+        }
+    }
+    numbers = [open_case(northwind_user) for _ in range(3)]
+    assert deliver_due() == 0
+    assert Notification.objects.filter(sent_at__isnull=True).count() == 3
+    assert all(n.last_error for n in Notification.objects.all())
+
+    settings.MAILERS = working  # type: ignore[attr-defined]
+    Notification.objects.update(next_attempt_at=Notification.objects.first().created_at)  # type: ignore[union-attr]
+    assert deliver_due() == 3
+    assert deliver_due() == 0
+    received = smtp_server.to("user@northwind.example")
+    assert sorted(n for n in numbers if any(n in m["Subject"] for m in received)) == sorted(numbers)
+    assert len(received) == 3
+    assert len({m["Message-ID"] for m in received}) == 3
+
+
+@pytest.mark.django_db
+def test_a_notification_key_queues_only_once() -> None:
+    from successdesk.notifications.services import notification_queue
+
+    for _ in range(2):
+        notification_queue(to=["a@example.com"], subject="s", body="b", kind="k", key="same")
+    assert Notification.objects.count() == 1
