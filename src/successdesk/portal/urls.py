@@ -8,4 +8,5 @@ urlpatterns = [
     # Each area keeps its own URL module (cases; roster, entitlements and products).
     path("", include("successdesk.portal.urls_cases")),
     path("", include("successdesk.portal.urls_account")),
+    path("", include("successdesk.portal.urls_services")),
 ]
