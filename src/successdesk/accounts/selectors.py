@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
 
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from .models import ApiToken, Customer, User, token_digest
+from .models import (
+    ApiToken,
+    AuditEntry,
+    Customer,
+    DesignatedContact,
+    DesignatedContactFee,
+    TrainingCompletion,
+    User,
+    token_digest,
+)
 
 
 def user_for_token(raw: str) -> User | None:
@@ -31,8 +43,6 @@ def is_designated_contact(user: User) -> bool:
     """Whether ``user`` is an active designated contact (of their own customer)."""
     if not getattr(user, "is_authenticated", False) or user.customer_id is None:
         return False
-    from .models import DesignatedContact
-
     return DesignatedContact.objects.filter(
         user=user, customer_id=user.customer_id, removed_at__isnull=True
     ).exists()
@@ -45,3 +55,122 @@ def designated_contacts_of(customer: Customer) -> list[User]:
             designations__customer=customer, designations__removed_at__isnull=True
         ).order_by("designations__since", "designations__pk")
     )
+
+
+# --- Roster, training and fees (pages and API) ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Roster:
+    """A customer's designated contacts and what naming one more would cost."""
+
+    customer: Customer
+    contacts: list[DesignatedContact]
+    history: list[DesignatedContact]
+    included: int | None
+    extra_contact_fee: Decimal | None
+    term: tuple[date, date] | None
+
+    @property
+    def next_is_billed(self) -> bool:
+        return self.included is not None and len(self.contacts) >= self.included
+
+    @property
+    def next_position(self) -> int:
+        return len(self.contacts) + 1
+
+
+def roster_of(customer: Customer, *, history: int = 20) -> Roster:
+    """Active designations (oldest first), the latest ended ones, and the package's
+    included count and extra-contact fee (None without a current subscription)."""
+    from successdesk.packages.selectors import customer_today, subscription_current
+
+    rows = DesignatedContact.objects.filter(customer=customer).select_related(
+        "user", "designated_by", "removed_by"
+    )
+    subscription = subscription_current(customer=customer, on=customer_today(customer))
+    grants = subscription.package_version.grants() if subscription else None
+    return Roster(
+        customer=customer,
+        contacts=list(rows.filter(removed_at__isnull=True).order_by("since", "pk")),
+        history=list(rows.filter(removed_at__isnull=False).order_by("-removed_at")[:history]),
+        included=grants.designated_contacts_included if grants else None,
+        extra_contact_fee=grants.extra_contact_fee if grants else None,
+        term=(subscription.starts_on, subscription.ends_on) if subscription else None,
+    )
+
+
+@dataclass(frozen=True)
+class UserTraining:
+    user: User
+    completed: list[TrainingCompletion]
+    missing: list[str]
+    designated: bool
+
+
+def training_of(customer: Customer) -> list[UserTraining]:
+    """Every user of the customer with their completions and the required courses they
+    still miss (three queries, whatever the number of users)."""
+    from .training import required_courses
+
+    users = list(User.objects.filter(customer=customer).order_by("email"))
+    required = required_courses()
+    done: dict[int, list[TrainingCompletion]] = {u.pk: [] for u in users}
+    for completion in TrainingCompletion.objects.filter(user__in=users).select_related("course"):
+        done[completion.user_id].append(completion)
+    designated = set(
+        DesignatedContact.objects.filter(customer=customer, removed_at__isnull=True).values_list(
+            "user_id", flat=True
+        )
+    )
+    rows = []
+    for user in users:
+        have = {c.course_id for c in done[user.pk]}
+        missing = [c.name for c in required if c.pk not in have]
+        rows.append(UserTraining(user, done[user.pk], missing, user.pk in designated))
+    return rows
+
+
+def contact_fees(customer: Customer | None = None) -> QuerySet[DesignatedContactFee]:
+    """Extra-contact fee records, newest first (all customers' unless one is given)."""
+    fees = DesignatedContactFee.objects.select_related("customer", "user")
+    return fees.filter(customer=customer) if customer is not None else fees
+
+
+ROSTER_ACTIONS = ("designated_contact.", "training.", "user.")
+
+
+def roster_audit(customer: Customer, *, limit: int = 50) -> list[AuditEntry]:
+    """The latest roster, training and user-power entries of the customer's audit log."""
+    return list(
+        AuditEntry.objects.filter(customer=customer)
+        .filter(
+            Q(action__startswith=ROSTER_ACTIONS[0])
+            | Q(action__startswith=ROSTER_ACTIONS[1])
+            | Q(action__startswith=ROSTER_ACTIONS[2])
+        )
+        .select_related("actor")
+        .order_by("-at")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class CustomerRow:
+    customer: Customer
+    users: int
+    designated: int
+    fees: int
+
+
+def customers_overview() -> list[CustomerRow]:
+    """Customers with their counts of users, active designated contacts and fee records."""
+    customers = Customer.objects.annotate(
+        n_users=Count("users", distinct=True),
+        n_designated=Count(
+            "designated_contacts",
+            filter=Q(designated_contacts__removed_at__isnull=True),
+            distinct=True,
+        ),
+        n_fees=Count("contact_fees", distinct=True),
+    ).order_by("name")
+    return [CustomerRow(c, c.n_users, c.n_designated, c.n_fees) for c in customers]

@@ -117,6 +117,8 @@ def _register_routers() -> None:
     from . import cases, me
 
     api.add_router("/", me.router)
+    api.add_router("/", "successdesk.api.entitlements.router")
+    api.add_router("/", "successdesk.api.designated_contacts.router")
     api.add_router("/", cases.router)
 
 

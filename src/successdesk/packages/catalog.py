@@ -13,11 +13,13 @@ from typing import Any
 
 from django.db import transaction
 
+from successdesk.accounts.training import training_courses_load
 from successdesk.domain.entitlements import Entitlements
 from successdesk.domain.errors import InvalidInput
 
 from .calendars import vendor_phone_fields
 from .models import Calendar, Package, PackageVersion
+from .products import products_load
 
 
 def catalog_data() -> dict[str, Any]:
@@ -44,8 +46,10 @@ def entitlements_for(raw: dict[str, Any], phone_calendar: Calendar) -> Entitleme
 
 @transaction.atomic
 def catalog_load(data: dict[str, Any] | None = None) -> list[PackageVersion]:
-    """Create the calendars, packages and versions of the data file that do not exist yet.
-    Returns the versions created."""
+    """Create the calendars, packages and versions of the data file that do not exist yet,
+    then the products (``products.json``, or ``data["products"]``) and training courses
+    (``training.json``) that do not. Returns the versions created."""
+    shipped = data is None
     data = catalog_data() if data is None else data
     calendars: dict[str, Calendar] = {}
     for spec in data.get("calendars", []):
@@ -80,6 +84,8 @@ def catalog_load(data: dict[str, Any] | None = None) -> list[PackageVersion]:
                     notes=version.get("notes", ""),
                 )
             )
+    products_load(None if shipped else data.get("products", []))
+    training_courses_load()
     return created_versions
 
 

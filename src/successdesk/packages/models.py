@@ -229,3 +229,72 @@ class SubscriptionChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subscription}: {self.from_version} → {self.to_version} ({self.outcome})"
+
+
+# --- Fair-usage ledger ----------------------------------------------------------------------
+
+
+class UsageCounter(models.Model):
+    """Requests counted against one fair-usage pool in one calendar month of the customer's
+    time zone (``month`` is that month's first day). ``extra`` is one-off extras granted."""
+
+    class Pool(models.TextChoices):
+        ADMIN_TASK = "admin_task", "Admin tasks"
+        ADVISORY_REVIEW = "advisory_review", "Advisory reviews"
+        SERVICE_REQUESTS = "service_requests", "Service requests (pooled)"
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="usage")
+    pool = models.CharField(max_length=20, choices=Pool.choices)
+    month = models.DateField(help_text="The first day of the month, in the customer's zone.")
+    used = models.PositiveIntegerField(default=0)
+    extra = models.PositiveIntegerField(default=0, help_text="One-off extra requests granted.")
+
+    class Meta:
+        ordering = ["customer__name", "-month", "pool"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "pool", "month"], name="one_counter_per_pool_and_month"
+            ),
+            models.CheckConstraint(condition=models.Q(month__day=1), name="month_is_first_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer} {self.pool} {self.month:%Y-%m}: {self.used} (+{self.extra})"
+
+
+# --- Covered products -----------------------------------------------------------------------
+
+
+class Product(models.Model):
+    """A product or service customers ask about: the vendor's own, or a third party's
+    (which no package covers: the excluded "non-vendor products" requests)."""
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    vendor_owned = models.BooleanField(default=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-vendor_owned", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProductCoverage(models.Model):
+    """Whether a package covers a product, with a note (e.g. "setup is not included")."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="coverage")
+    package = models.ForeignKey(Package, on_delete=models.CASCADE, related_name="coverage")
+    covered = models.BooleanField(default=True)
+    note = models.CharField(max_length=250, blank=True)
+
+    class Meta:
+        ordering = ["package__rank", "-product__vendor_owned", "product__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["product", "package"], name="one_coverage_per_package")
+        ]
+
+    def __str__(self) -> str:
+        state = "covered" if self.covered else "not covered"
+        return f"{self.product} in {self.package}: {state}"

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
 
 from successdesk.accounts.models import Customer
+from successdesk.domain.entitlements import QUOTA_KINDS, Entitlements, has_feature
+from successdesk.domain.fair_usage import QuotaStatus, limits_for, month_window
 
-from .models import PackageVersion, Subscription
+from .errors import NoCurrentSubscription
+from .models import Package, PackageVersion, Product, ProductCoverage, Subscription, UsageCounter
 
 
 def subscription_current(*, customer: Customer, on: date) -> Subscription | None:
@@ -33,6 +39,99 @@ def packages_including(feature: str) -> list[str]:
         if version.package_id in seen:
             continue
         seen.add(version.package_id)
-        if getattr(version.grants(), feature, False):
+        if has_feature(version.grants(), feature):
             names.append(version.package.name)
     return names
+
+
+def customer_today(customer: Customer, at: datetime | None = None) -> date:
+    """The date in the customer's time zone (terms and months are counted in it)."""
+    return (at or timezone.now()).astimezone(ZoneInfo(customer.time_zone)).date()
+
+
+def subscription_required(*, customer: Customer, on: date) -> Subscription:
+    """The subscription covering ``on``; refused with NoCurrentSubscription when none."""
+    subscription = subscription_current(customer=customer, on=on)
+    if subscription is None:
+        raise NoCurrentSubscription(customer.name)
+    return subscription
+
+
+# --- Fair usage -----------------------------------------------------------------------------
+
+
+def usage_statuses(
+    *, customer: Customer, entitlements: Entitlements, at: datetime
+) -> list[QuotaStatus]:
+    """This month's status of every fair-usage pool the entitlements grant (one query).
+
+    Separate quotas give one status per kind; a pooled quota gives one shared status.
+    Pools with a limit of 0 are left out (the package does not include them).
+    """
+    start, end = month_window(at, customer.time_zone)
+    pools: dict[str, int] = {}
+    for kind in QUOTA_KINDS:
+        if has_feature(entitlements, kind):
+            pool, limit = limits_for(entitlements, kind)
+            pools[pool] = limit
+    counters: dict[str, tuple[int, int]] = {
+        pool: (used, extra)
+        for pool, used, extra in UsageCounter.objects.filter(
+            customer=customer, month=start.date(), pool__in=list(pools)
+        ).values_list("pool", "used", "extra")
+    }
+    statuses = []
+    for pool, limit in pools.items():
+        used, extra = counters.get(pool, (0, 0))
+        statuses.append(QuotaStatus(kind=pool, limit=limit, used=used, extra=extra, resets_at=end))
+    return statuses
+
+
+def usage_status(customer: Customer, kind: str, at: datetime) -> QuotaStatus:
+    """This month's status of the pool a request of ``kind`` (admin_task, advisory_review)
+    counts against, in the customer's time zone; the limit comes from the subscription
+    covering ``at`` (NoCurrentSubscription when none)."""
+    subscription = subscription_required(customer=customer, on=customer_today(customer, at))
+    pool, limit = limits_for(subscription.package_version.grants(), kind)
+    start, end = month_window(at, customer.time_zone)
+    used, extra = (
+        UsageCounter.objects.filter(customer=customer, pool=pool, month=start.date())
+        .values_list("used", "extra")
+        .first()
+    ) or (0, 0)
+    return QuotaStatus(kind=pool, limit=limit, used=used, extra=extra, resets_at=end)
+
+
+# --- Covered products -----------------------------------------------------------------------
+
+
+def vendor_product_names() -> list[str]:
+    """Names of the vendor's own products and services (for the exclusion check)."""
+    return list(Product.objects.filter(vendor_owned=True).values_list("name", flat=True))
+
+
+def third_party_product_names() -> list[str]:
+    """Names of known third-party products (never covered)."""
+    return list(Product.objects.filter(vendor_owned=False).values_list("name", flat=True))
+
+
+def covered_products(package: Package) -> list[ProductCoverage]:
+    """Every product with whether ``package`` covers it: the vendor's first, then
+    third parties', by name."""
+    return list(
+        ProductCoverage.objects.filter(package=package)
+        .select_related("product")
+        .order_by("-product__vendor_owned", "-covered", "product__name")
+    )
+
+
+def subscriptions_current(on: date) -> dict[int, Subscription]:
+    """Each customer's subscription covering ``on``, keyed by customer id (one query)."""
+    found: dict[int, Subscription] = {}
+    for subscription in (
+        Subscription.objects.filter(starts_on__lte=on, ends_on__gte=on)
+        .select_related("package_version__package", "scheduled_version__package")
+        .order_by("starts_on")
+    ):
+        found[subscription.customer_id] = subscription
+    return found

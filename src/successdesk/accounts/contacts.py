@@ -1,0 +1,344 @@
+"""Designated contacts: name, remove and transfer them; the extra-contact fees.
+
+Who may change a customer's roster: that customer's active designated contacts, and vendor
+admins. Other vendor staff and the customer's other users are refused (403, naming whom to
+ask); a user of another customer gets 404. ``actor=None`` is the system itself (demo data,
+management commands). Every change is written to the audit log.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+
+from successdesk.domain.contacts import contact_fee_due, roster_check_removal
+from successdesk.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from successdesk.notifications.services import notification_queue
+from successdesk.packages.selectors import customer_today, subscription_required
+
+from .audit import audit_record
+from .models import Customer, DesignatedContact, DesignatedContactFee, User
+from .roles import Role
+from .training import ensure_trained, training_completion_record, training_import_csv
+
+__all__ = [
+    "AlreadyDesignated",
+    "Designation",
+    "DesignationRemoved",
+    "RosterChangeNotAllowed",
+    "contact_fee_export_csv",
+    "designated_contact_add",
+    "designated_contact_remove",
+    "designated_contact_transfer",
+    "roster_user",
+    "training_completion_record",
+    "training_import_csv",
+]
+
+
+class RosterChangeNotAllowed(PermissionDenied):
+    code = "roster_change_not_allowed"
+    title = "Only designated contacts and vendor admins change the roster"
+
+    def __init__(self, customer: Customer) -> None:
+        names = ", ".join(d.user.email for d in _active(customer).select_related("user"))
+        ask = f"Ask one of them ({names}) or a vendor admin." if names else "Ask a vendor admin."
+        super().__init__(
+            f"Only {customer.name}'s designated contacts and vendor admins can change its "
+            f"designated contacts. {ask}"
+        )
+
+
+class AlreadyDesignated(Conflict):
+    code = "already_designated"
+    title = "Already a designated contact"
+
+
+class DesignationRemoved(Conflict):
+    code = "designation_removed"
+    title = "No longer a designated contact"
+
+
+@dataclass(frozen=True)
+class Designation:
+    """The outcome of naming a designated contact: ``created`` is False when the user was
+    designated already (the call is idempotent); ``fee`` is the billable record, if any."""
+
+    contact: DesignatedContact
+    created: bool
+    fee: DesignatedContactFee | None = None
+
+
+def _active(customer: Customer) -> QuerySet[DesignatedContact]:
+    return DesignatedContact.objects.filter(customer=customer, removed_at__isnull=True)
+
+
+def _ensure_may_change_roster(actor: User | None, customer: Customer) -> None:
+    if actor is None:
+        return
+    if actor.is_vendor_staff:
+        if actor.has_role(Role.ADMIN):
+            return
+        raise RosterChangeNotAllowed(customer)
+    if actor.customer_id != customer.pk:
+        raise NotFound("No such customer.")
+    if not _active(customer).filter(user=actor).exists():
+        raise RosterChangeNotAllowed(customer)
+
+
+def roster_user(*, customer: Customer, user_id: int | None = None, email: str = "") -> User:
+    """The active user of ``customer`` with that id or e-mail; NotFound otherwise (users of
+    other customers and vendor staff are not found)."""
+    users = User.objects.filter(customer=customer, is_active=True)
+    if user_id is not None:
+        user = users.filter(pk=user_id).first()
+        field, shown = "user_id", f"the id {user_id}"
+    else:
+        user = users.filter(email__iexact=email.strip()).first() if email.strip() else None
+        field, shown = "email", f"the e-mail {email.strip()!r}"
+    if user is None:
+        raise NotFound(
+            f"{customer.name} has no active user with {shown}. Check it, or ask a vendor "
+            "admin to create the account first.",
+            field=field,
+        )
+    return user
+
+
+def _lock_roster(customer: Customer) -> None:
+    """Serialise roster changes of one customer (row lock on PostgreSQL; SQLite's
+    IMMEDIATE transactions already serialise writers)."""
+    Customer.objects.select_for_update().filter(pk=customer.pk).exists()
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _who(actor: User | None) -> str:
+    return actor.email if actor is not None else "the system"
+
+
+def designated_contact_add(
+    *,
+    actor: User | None,
+    customer: Customer,
+    user: User,
+    request: HttpRequest | None = None,
+) -> Designation:
+    """Name ``user`` a designated contact of ``customer``.
+
+    Refused unless ``actor`` may change the roster, ``user`` is an active user of the
+    customer who completed the required training (TrainingIncomplete lists what is
+    missing) and the customer has a current subscription. Naming an already designated
+    user returns the existing designation (idempotent). A contact beyond those the package
+    includes is allowed and creates a fee record for the subscription term, with a notice
+    to the vendor.
+    """
+    _ensure_may_change_roster(actor, customer)
+    if user.customer_id != customer.pk or not user.is_active:
+        raise NotFound(f"{customer.name} has no active user {user.email}.", field="user_id")
+    with transaction.atomic():
+        _lock_roster(customer)
+        existing = _active(customer).filter(user=user).first()
+        if existing is not None:
+            return Designation(contact=existing, created=False)
+        ensure_trained(user)
+        subscription = subscription_required(customer=customer, on=customer_today(customer))
+        grants = subscription.package_version.grants()
+        contact = DesignatedContact.objects.create(
+            customer=customer, user=user, designated_by=actor
+        )
+        count = _active(customer).count()
+        fee = None
+        if contact_fee_due(count, grants.designated_contacts_included):
+            fee = DesignatedContactFee.objects.create(
+                customer=customer,
+                user=user,
+                designation=contact,
+                position=count,
+                amount=grants.extra_contact_fee,
+                period_start=subscription.starts_on,
+                period_end=subscription.ends_on,
+            )
+            notification_queue(
+                to=[settings.VENDOR_NOTIFY_EMAIL],
+                subject=f"{customer.name} named a {_ordinal(count)} designated contact (billable)",
+                body=(
+                    f"{_who(actor)} named {user.email} the {_ordinal(count)} designated "
+                    f"contact of {customer.name}. The package includes "
+                    f"{grants.designated_contacts_included}, so a fee of {fee.amount} is "
+                    f"recorded for the term {fee.period_start} to {fee.period_end}.\n\n"
+                    f"Fees: {settings.SITE_URL}/console/fees/\n"
+                ),
+                kind="designated_contact.fee",
+                key=f"contact-fee:{fee.pk}",
+                customer_id=customer.pk,
+            )
+        audit_record(
+            action="designated_contact.add",
+            actor=actor,
+            customer=customer,
+            target=user.email,
+            request=request,
+            designation=contact.pk,
+            position=count,
+            fee=str(fee.amount) if fee else None,
+        )
+    return Designation(contact=contact, created=True, fee=fee)
+
+
+def designated_contact_remove(
+    *,
+    actor: User | None,
+    contact: DesignatedContact,
+    request: HttpRequest | None = None,
+) -> DesignatedContact:
+    """End a designation (the row stays as history). Removing the last designated contact
+    is refused (LastDesignatedContact); removing one already removed changes nothing."""
+    customer = contact.customer
+    _ensure_may_change_roster(actor, customer)
+    with transaction.atomic():
+        _lock_roster(customer)
+        contact.refresh_from_db()
+        if contact.removed_at is not None:
+            return contact
+        roster_check_removal(_active(customer).count())
+        contact.removed_at = timezone.now()
+        contact.removed_by = actor
+        contact.save(update_fields=["removed_at", "removed_by"])
+        audit_record(
+            action="designated_contact.remove",
+            actor=actor,
+            customer=customer,
+            target=contact.user.email,
+            request=request,
+            designation=contact.pk,
+        )
+    return contact
+
+
+def designated_contact_transfer(
+    *,
+    actor: User | None,
+    contact: DesignatedContact,
+    to_user: User,
+    request: HttpRequest | None = None,
+) -> Designation:
+    """Transfer a designated contact's responsibilities to another trained user of the same
+    customer, in one step: the old designation ends, the new one starts, and the vendor is
+    notified (as the terms require). The roster's size is unchanged, so no fee is added.
+    Repeating a transfer already done returns its designation (idempotent)."""
+    customer = contact.customer
+    _ensure_may_change_roster(actor, customer)
+    if to_user.customer_id != customer.pk or not to_user.is_active:
+        raise NotFound(f"{customer.name} has no active user {to_user.email}.", field="to_user_id")
+    with transaction.atomic():
+        _lock_roster(customer)
+        contact.refresh_from_db()
+        if contact.removed_at is not None:
+            done = _active(customer).filter(replaces=contact, user=to_user).first()
+            if done is not None:
+                return Designation(contact=done, created=False)
+            raise DesignationRemoved(
+                f"{contact.user.email} is no longer a designated contact (removed "
+                f"{contact.removed_at:%Y-%m-%d}), so there is nothing to transfer. Name "
+                f"{to_user.email} a designated contact instead.",
+                field="from_id",
+            )
+        if to_user.pk == contact.user_id:
+            raise InvalidInput(
+                f"{to_user.email} already holds this designation. Choose another user to "
+                "transfer it to.",
+                field="to_user_id",
+            )
+        if _active(customer).filter(user=to_user).exists():
+            raise AlreadyDesignated(
+                f"{to_user.email} is already a designated contact. To hand over "
+                f"{contact.user.email}'s responsibilities to them, remove "
+                f"{contact.user.email} instead.",
+                field="to_user_id",
+            )
+        ensure_trained(to_user)
+        now = timezone.now()
+        contact.removed_at, contact.removed_by = now, actor
+        contact.save(update_fields=["removed_at", "removed_by"])
+        new = DesignatedContact.objects.create(
+            customer=customer, user=to_user, since=now, designated_by=actor, replaces=contact
+        )
+        notification_queue(
+            to=[settings.VENDOR_NOTIFY_EMAIL],
+            subject=(
+                f"{customer.name}: designated contact responsibilities transferred from "
+                f"{contact.user.email} to {to_user.email}"
+            ),
+            body=(
+                f"On {now:%Y-%m-%d %H:%M} UTC, {_who(actor)} transferred the designated contact "
+                f"responsibilities of {contact.user.email} to {to_user.email} "
+                f"({to_user.get_full_name()}) for {customer.name}.\n\n"
+                f"Customer page: {settings.SITE_URL}/console/customers/{customer.pk}/\n"
+            ),
+            kind="designated_contact.transfer",
+            key=f"contact-transfer:{new.pk}",
+            customer_id=customer.pk,
+        )
+        audit_record(
+            action="designated_contact.transfer",
+            actor=actor,
+            customer=customer,
+            target=f"{contact.user.email} → {to_user.email}",
+            request=request,
+            from_designation=contact.pk,
+            to_designation=new.pk,
+            from_user=contact.user.email,
+            to_user=to_user.email,
+        )
+    return Designation(contact=new, created=True)
+
+
+_FEE_COLUMNS = (
+    "customer",
+    "user_email",
+    "user_name",
+    "position",
+    "amount",
+    "period_start",
+    "period_end",
+    "recorded_at",
+)
+
+
+def _cell(value: object) -> str:
+    """A CSV cell that spreadsheets will not run as a formula."""
+    text = str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def contact_fee_export_csv(fees: Iterable[DesignatedContactFee]) -> str:
+    """The fee records as CSV for the vendor's billing (pass ``contact_fees()``)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(_FEE_COLUMNS)
+    for fee in fees:
+        writer.writerow(
+            [
+                _cell(fee.customer.name),
+                _cell(fee.user.email),
+                _cell(fee.user.full_name),
+                fee.position,
+                f"{fee.amount:.2f}",
+                fee.period_start.isoformat(),
+                fee.period_end.isoformat(),
+                fee.created_at.isoformat(timespec="seconds"),
+            ]
+        )
+    return out.getvalue()

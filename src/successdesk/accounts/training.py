@@ -1,0 +1,242 @@
+"""Training: the courses (``successdesk/data/training.json``), completions recorded by
+vendor admins one at a time or by CSV import, and the check before a designation."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils import timezone
+
+from successdesk.domain.contacts import ensure_training_complete, missing_training
+from successdesk.domain.errors import InvalidInput, PermissionDenied
+
+from .audit import audit_record
+from .models import TrainingCompletion, TrainingCourse, User
+from .roles import Role
+
+IMPORT_COLUMNS = ("email", "course", "completed_on")
+IMPORT_MAX_ROWS = 5000
+
+
+class TrainingImportRejected(InvalidInput):
+    """A training CSV with bad rows: nothing was imported; ``errors`` lists every one."""
+
+    code = "training_import_invalid"
+    title = "The training file has errors"
+
+    def __init__(self, errors: list[tuple[int, str]]) -> None:
+        count = len(errors)
+        super().__init__(
+            f"Nothing was imported: {count} row{'s' if count != 1 else ''} of the file "
+            f"{'have' if count != 1 else 'has'} errors. Correct them and upload the whole "
+            "file again.",
+            errors=[{"line": line, "message": message} for line, message in errors],
+        )
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    updated: int
+
+
+def training_courses_load(specs: list[dict[str, Any]] | None = None) -> list[TrainingCourse]:
+    """Create the shipped courses that do not exist yet (admins' edits stay)."""
+    if specs is None:
+        text = resources.files("successdesk.data").joinpath("training.json").read_text("utf-8")
+        specs = json.loads(text)["courses"]
+    created = []
+    for spec in specs:
+        course, made = TrainingCourse.objects.get_or_create(
+            slug=spec["slug"],
+            defaults={k: v for k, v in spec.items() if k != "slug"},
+        )
+        if made:
+            created.append(course)
+    return created
+
+
+def required_courses() -> list[TrainingCourse]:
+    """The courses a designated contact must have completed: every basic course and every
+    supplemental course marked required."""
+    return list(
+        TrainingCourse.objects.filter(
+            Q(kind=TrainingCourse.Kind.BASIC) | Q(required_for_designated_contacts=True)
+        ).order_by("kind", "name")
+    )
+
+
+def training_missing(user: User) -> list[str]:
+    """Names of the required courses ``user`` has not completed."""
+    required = required_courses()
+    done = set(TrainingCompletion.objects.filter(user=user).values_list("course_id", flat=True))
+    return missing_training([c.name for c in required], [c.name for c in required if c.pk in done])
+
+
+def ensure_trained(user: User) -> None:
+    """Refuse (TrainingIncomplete, listing the courses) a user not fully trained."""
+    required = required_courses()
+    done = set(TrainingCompletion.objects.filter(user=user).values_list("course_id", flat=True))
+    ensure_training_complete([c.name for c in required], [c.name for c in required if c.pk in done])
+
+
+def _ensure_admin(actor: User | None) -> None:
+    if actor is not None and not (actor.is_vendor_staff and actor.has_role(Role.ADMIN)):
+        raise PermissionDenied(
+            "Only vendor admins record training completions. Send the completion details to "
+            "a vendor admin."
+        )
+
+
+def _today() -> date:
+    # The latest date anywhere on Earth: a completion "today" in any zone is accepted.
+    return timezone.now().astimezone(ZoneInfo("Pacific/Kiritimati")).date()
+
+
+def training_completion_record(
+    *,
+    actor: User | None,
+    user: User,
+    course: TrainingCourse,
+    completed_on: date,
+    request: HttpRequest | None = None,
+) -> TrainingCompletion:
+    """Record (or correct the date of) a user's completion of a course. Vendor admins only
+    (``actor=None`` is the system)."""
+    _ensure_admin(actor)
+    if user.customer_id is None:
+        raise InvalidInput(
+            f"{user.email} is vendor staff; training is recorded for customer users.",
+            field="user",
+        )
+    if completed_on > _today():
+        raise InvalidInput(
+            f"{completed_on:%Y-%m-%d} is in the future. Give the day the course was completed.",
+            field="completed_on",
+        )
+    with transaction.atomic():
+        completion, created = TrainingCompletion.objects.update_or_create(
+            user=user,
+            course=course,
+            defaults={"completed_on": completed_on, "recorded_by": actor},
+        )
+        audit_record(
+            action="training.record",
+            actor=actor,
+            customer=user.customer,
+            target=user.email,
+            request=request,
+            course=course.slug,
+            completed_on=completed_on.isoformat(),
+            created=created,
+        )
+    return completion
+
+
+def _parse_rows(text: str) -> tuple[list[tuple[int, dict[str, str]]], list[tuple[int, str]]]:
+    reader = csv.DictReader(io.StringIO(text))
+    header = [(name or "").strip().lower() for name in reader.fieldnames or []]
+    missing = [c for c in IMPORT_COLUMNS if c not in header]
+    if missing:
+        return [], [
+            (
+                1,
+                f"the header must name the columns {', '.join(IMPORT_COLUMNS)}; "
+                f"missing: {', '.join(missing)}",
+            )
+        ]
+    reader.fieldnames = header
+    rows = []
+    for raw in reader:
+        values = {k: (v or "").strip() for k, v in raw.items() if k in IMPORT_COLUMNS}
+        if any(values.values()):
+            rows.append((reader.line_num, values))
+    return rows, []
+
+
+def _check_row(
+    values: dict[str, str],
+    users: dict[str, User],
+    courses: dict[str, TrainingCourse],
+) -> tuple[str | None, date | None]:
+    email, slug, day = values["email"].lower(), values["course"], values["completed_on"]
+    user = users.get(email)
+    if not email:
+        return "the e-mail is empty", None
+    if user is None:
+        return f"no active customer user has the e-mail {email}", None
+    if slug not in courses:
+        known = ", ".join(sorted(courses)) or "none defined"
+        return f"no course has the slug {slug!r} (known: {known})", None
+    try:
+        completed_on = date.fromisoformat(day)
+    except ValueError:
+        return f"completed_on {day!r} is not a date written YYYY-MM-DD", None
+    if completed_on > _today():
+        return f"completed_on {day} is in the future", None
+    return None, completed_on
+
+
+def training_import_csv(
+    *, actor: User | None, text: str, request: HttpRequest | None = None
+) -> ImportResult:
+    """Import completions from CSV text with the columns ``email,course,completed_on``
+    (course = its slug, completed_on = YYYY-MM-DD). All or nothing: any bad row refuses
+    the whole file with TrainingImportRejected listing every bad row by line number."""
+    _ensure_admin(actor)
+    rows, errors = _parse_rows(text)
+    if not rows and not errors:
+        errors = [(1, "the file has no rows under its header")]
+    if len(rows) > IMPORT_MAX_ROWS:
+        errors = [(1, f"the file has {len(rows)} rows; import at most {IMPORT_MAX_ROWS} at once")]
+    if errors:
+        raise TrainingImportRejected(errors)
+    emails = {values["email"].lower() for _, values in rows}
+    users = {
+        u.email: u
+        for u in User.objects.filter(email__in=emails, customer__isnull=False, is_active=True)
+    }
+    courses = {c.slug: c for c in TrainingCourse.objects.all()}
+    checked: list[tuple[User, TrainingCourse, date]] = []
+    seen: dict[tuple[str, str], int] = {}
+    for line, values in rows:
+        error, completed_on = _check_row(values, users, courses)
+        key = (values["email"].lower(), values["course"])
+        if error is None and key in seen:
+            error = f"the same e-mail and course as line {seen[key]}"
+        if error is not None:
+            errors.append((line, error))
+            continue
+        seen[key] = line
+        assert completed_on is not None
+        checked.append((users[key[0]], courses[key[1]], completed_on))
+    if errors:
+        raise TrainingImportRejected(errors)
+    created = 0
+    with transaction.atomic():
+        for user, course, completed_on in checked:
+            _, made = TrainingCompletion.objects.update_or_create(
+                user=user,
+                course=course,
+                defaults={"completed_on": completed_on, "recorded_by": actor},
+            )
+            created += made
+        audit_record(
+            action="training.import",
+            actor=actor,
+            request=request,
+            target=f"{len(checked)} completion(s)",
+            rows=[[u.email, c.slug, d.isoformat()] for u, c, d in checked],
+        )
+    return ImportResult(created=created, updated=len(checked) - created)

@@ -1,0 +1,216 @@
+"""Designated contacts: list, name, remove, transfer (the caller's own customer).
+
+Naming a user who is already designated answers 200 with the existing designation instead
+of 201, and repeating a transfer already done answers 200 with its designation: these
+POSTs are idempotent by nature, so they need no ``Idempotency-Key``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+from pydantic import model_validator
+
+from successdesk.accounts.contacts import (
+    Designation,
+    designated_contact_add,
+    designated_contact_remove,
+    designated_contact_transfer,
+    roster_user,
+)
+from successdesk.accounts.models import DesignatedContact, DesignatedContactFee, User
+from successdesk.accounts.selectors import roster_of
+from successdesk.domain.errors import NotFound
+
+from .entitlements import caller_customer
+from .problems import problem_responses
+
+router = Router(tags=["designated contacts"])
+WHAT = "The designated-contacts API"
+
+
+class PersonOut(Schema):
+    id: int
+    email: str
+    name: str
+
+
+class FeeOut(Schema):
+    id: int
+    position: int
+    amount: str
+    period_start: date
+    period_end: date
+
+
+class DesignatedContactOut(Schema):
+    id: int
+    user: PersonOut
+    since: datetime
+    designated_by: str | None
+    replaces_id: int | None
+    fee: FeeOut | None = None
+
+
+class RosterOut(Schema):
+    items: list[DesignatedContactOut]
+    included: int | None = Field(description="Included in the package (null: no subscription)")
+    extra_contact_fee: str | None
+    next_is_billed: bool
+
+
+class DesignateIn(Schema):
+    user_id: int | None = Field(None, ge=1)
+    email: str | None = Field(None, min_length=3, max_length=254)
+
+    model_config = {"extra": "forbid", "strict": True}
+
+    @model_validator(mode="after")
+    def _one_of(self) -> DesignateIn:
+        if (self.user_id is None) == (self.email is None):
+            raise ValueError("give exactly one of user_id or email")
+        return self
+
+
+class TransferIn(Schema):
+    from_id: int = Field(ge=1, description="The designation to transfer (its `id`)")
+    to_user_id: int = Field(ge=1, description="The user who takes over")
+
+    model_config = {"extra": "forbid", "strict": True}
+
+
+def _person(user: User) -> dict[str, Any]:
+    return {"id": user.pk, "email": user.email, "name": user.get_full_name()}
+
+
+def _fee(fee: DesignatedContactFee | None) -> dict[str, Any] | None:
+    if fee is None:
+        return None
+    return {
+        "id": fee.pk,
+        "position": fee.position,
+        "amount": f"{fee.amount:.2f}",
+        "period_start": fee.period_start,
+        "period_end": fee.period_end,
+    }
+
+
+def _out(contact: DesignatedContact, fee: DesignatedContactFee | None = None) -> dict[str, Any]:
+    return {
+        "id": contact.pk,
+        "user": _person(contact.user),
+        "since": contact.since,
+        "designated_by": contact.designated_by.email if contact.designated_by else None,
+        "replaces_id": contact.replaces_id,
+        "fee": _fee(fee),
+    }
+
+
+def _answer(done: Designation) -> Status[dict[str, Any]]:
+    return Status(201 if done.created else 200, _out(done.contact, done.fee))
+
+
+def _designation(request: HttpRequest, pk: int) -> DesignatedContact:
+    customer = caller_customer(request, WHAT)
+    contact = (
+        DesignatedContact.objects.select_related("customer", "user")
+        .filter(pk=pk, customer=customer)
+        .first()
+    )
+    if contact is None:
+        raise NotFound(f"{customer.name} has no designated contact with the id {pk}.")
+    return contact
+
+
+@router.get(
+    "/designated-contacts",
+    response={200: RosterOut, **problem_responses(401, 404)},
+    summary="Your designated contacts",
+)
+def contacts_list(request: HttpRequest) -> dict[str, Any]:
+    roster = roster_of(caller_customer(request, WHAT), history=0)
+    return {
+        "items": [_out(c) for c in roster.contacts],
+        "included": roster.included,
+        "extra_contact_fee": str(roster.extra_contact_fee) if roster.extra_contact_fee else None,
+        "next_is_billed": roster.next_is_billed,
+    }
+
+
+@router.post(
+    "/designated-contacts",
+    response={
+        200: DesignatedContactOut,
+        201: DesignatedContactOut,
+        **problem_responses(401, 403, 404, 409, 422),
+    },
+    summary="Name a designated contact",
+    description=(
+        "Give `user_id` or `email` of an active user of your organisation. Only designated "
+        "contacts may do this (403 `roster_change_not_allowed`). The user must have completed "
+        "the required training (422 `training_incomplete` lists the missing courses). A "
+        "contact beyond those included is allowed and billed: the answer's `fee` is the fee "
+        "record. Naming a user already designated answers 200 with the existing record."
+    ),
+)
+def contacts_add(request: HttpRequest, payload: DesignateIn) -> Status[dict[str, Any]]:
+    customer = caller_customer(request, WHAT)
+    user = roster_user(customer=customer, user_id=payload.user_id, email=payload.email or "")
+    return _answer(
+        designated_contact_add(
+            actor=request.auth,  # type: ignore[attr-defined]
+            customer=customer,
+            user=user,
+            request=request,
+        )
+    )
+
+
+@router.delete(
+    "/designated-contacts/{int:contact_id}",
+    response={204: None, **problem_responses(401, 403, 404, 409)},
+    summary="Remove a designated contact",
+    description=(
+        "Ends the designation (it stays in the history). The last designated contact cannot "
+        "be removed (409 `last_designated_contact`): name another one first, or transfer. "
+        "Removing one already removed answers 204 again."
+    ),
+)
+def contacts_remove(request: HttpRequest, contact_id: int) -> Status[None]:
+    contact = _designation(request, contact_id)
+    designated_contact_remove(
+        actor=request.auth,  # type: ignore[attr-defined]
+        contact=contact,
+        request=request,
+    )
+    return Status(204, None)
+
+
+@router.post(
+    "/designated-contacts/transfer",
+    response={
+        200: DesignatedContactOut,
+        201: DesignatedContactOut,
+        **problem_responses(401, 403, 404, 409, 422),
+    },
+    summary="Transfer a designated contact's responsibilities",
+    description=(
+        "In one step, ends designation `from_id` and names `to_user_id` (a trained user of "
+        "your organisation); the vendor is notified. Repeating a transfer already done "
+        "answers 200 with its designation."
+    ),
+)
+def contacts_transfer(request: HttpRequest, payload: TransferIn) -> Status[dict[str, Any]]:
+    contact = _designation(request, payload.from_id)
+    to_user = roster_user(customer=contact.customer, user_id=payload.to_user_id)
+    return _answer(
+        designated_contact_transfer(
+            actor=request.auth,  # type: ignore[attr-defined]
+            contact=contact,
+            to_user=to_user,
+            request=request,
+        )
+    )

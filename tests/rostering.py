@@ -1,0 +1,54 @@
+"""Helpers for designated-contact tests: a customer on a package, trained users, a roster."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+from successdesk.accounts import services as accounts
+from successdesk.accounts.contacts import designated_contact_add
+from successdesk.accounts.models import Customer, DesignatedContact, TrainingCourse, User
+from successdesk.accounts.training import required_courses, training_completion_record
+from successdesk.packages.catalog import catalog_load
+from successdesk.packages.models import PackageVersion, Subscription
+from successdesk.packages.services import subscription_start
+from tests.conftest import PASSWORD
+
+
+def subscribe(customer: Customer, package: str = "premier-success") -> Subscription:
+    """Load the shipped catalog and subscribe ``customer`` for a year around today."""
+    catalog_load()
+    version = PackageVersion.objects.filter(package__slug=package).order_by("-version")[0]
+    today = timezone.now().date()
+    return subscription_start(
+        customer=customer,
+        package_version=version,
+        starts_on=today - timedelta(days=30),
+        ends_on=today + timedelta(days=334),
+    )
+
+
+def person(customer: Customer, email: str, full_name: str = "") -> User:
+    return accounts.user_ensure(
+        email=email, password=PASSWORD, full_name=full_name, customer=customer
+    )
+
+
+def train(user: User, *courses: TrainingCourse) -> User:
+    """Record the given courses, by default every required one."""
+    for course in courses or tuple(required_courses()):
+        training_completion_record(
+            actor=None, user=user, course=course, completed_on=date(2026, 1, 5)
+        )
+    return user
+
+
+def trained(customer: Customer, email: str, full_name: str = "") -> User:
+    return train(person(customer, email, full_name))
+
+
+def designate(customer: Customer, *users: User) -> list[DesignatedContact]:
+    return [
+        designated_contact_add(actor=None, customer=customer, user=user).contact for user in users
+    ]
