@@ -43,7 +43,7 @@ run: demo
 	@$(SD) demo | tail -n +2
 	@echo "SuccessDesk: http://$(HOST):$(PORT)/  (API: http://$(HOST):$(PORT)/api/v1/docs)  Ctrl-C stops web and worker."
 	@trap 'kill 0' INT TERM EXIT; \
-	DEBUG=1 $(SD) db_worker --queue-name '*' --no-reload & \
+	DEBUG=1 $(SD) worker & \
 	DEBUG=1 $(SD) sweep --every 30 & \
 	DEBUG=1 $(SD) runserver --noreload $(HOST):$(PORT); \
 	wait

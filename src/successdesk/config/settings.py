@@ -247,16 +247,28 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 VENDOR_NOTIFY_EMAIL = env_str("VENDOR_NOTIFY_EMAIL", "success-ops@vendor.example")
 
 # --- background tasks (Django's tasks API) ----------------------------------------------
+# "database": django-tasks-db, the queue is a table and `successdesk db_worker` runs it (one
+# machine, no other service). "redis": django-tasks-rq, workers are `successdesk rqworker`
+# processes on Redis (scale-out). "immediate": run inline (tests, scripts).
 TASKS_BACKEND = env_str("TASKS_BACKEND", "database")
+TASK_QUEUES = ["default", "notifications", "sweeps"]
+REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 TASKS = {
     "default": {
         "BACKEND": {
             "database": "django_tasks_db.DatabaseBackend",
+            "redis": "django_tasks_rq.RQBackend",
             "immediate": "django.tasks.backends.immediate.ImmediateBackend",
         }.get(TASKS_BACKEND, TASKS_BACKEND),
-        "QUEUES": ["default", "notifications", "sweeps"],
+        "QUEUES": TASK_QUEUES,
     }
 }
+if TASKS_BACKEND == "redis":
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {
+        name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": env_int("TASK_TIMEOUT_SECONDS", 300)}
+        for name in TASK_QUEUES
+    }
 
 # --- the vendor (the company running SuccessDesk) ---------------------------------------
 VENDOR_NAME = env_str("VENDOR_NAME", "Influitive")

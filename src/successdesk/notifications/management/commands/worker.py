@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = (
+        "Run a task worker for the configured TASKS_BACKEND: `db_worker` (database) or "
+        "`rqworker` (redis), on every SuccessDesk queue."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--burst", action="store_true", help="Work off the queue, then exit.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        queues = settings.TASK_QUEUES
+        if settings.TASKS_BACKEND == "redis":
+            call_command(
+                "rqworker", *queues, job_class="django_tasks_rq.Job", burst=options["burst"]
+            )
+        elif settings.TASKS_BACKEND == "database":
+            call_command(
+                "db_worker", queue_name=",".join(queues), batch=options["burst"], reload=False
+            )
+        else:
+            self.stdout.write(f"TASKS_BACKEND={settings.TASKS_BACKEND!r} runs tasks inline.")
