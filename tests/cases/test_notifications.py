@@ -81,3 +81,25 @@ def test_a_notification_key_queues_only_once() -> None:
     for _ in range(2):
         notification_queue(to=["a@example.com"], subject="s", body="b", kind="k", key="same")
     assert Notification.objects.count() == 1
+
+
+def test_a_designated_contact_who_follows_all_cases_is_mailed_about_a_colleagues_case(
+    premier_northwind: Customer, northwind_user: User, smtp_server: Mailbox
+) -> None:
+    from django.test import Client
+
+    from successdesk.accounts.services import user_ensure
+    from tests.conftest import designate, signed_in
+
+    colleague = user_ensure(
+        email="colleague@northwind.example", password="x" * 20, customer=premier_northwind
+    )
+    refused = signed_in(colleague).post("/portal/cases/follow/", {"follow": "1"}, follow=True)
+    assert "Only designated contacts" in refused.content.decode()
+    designate(northwind_user)
+    client: Client = signed_in(northwind_user)
+    client.post("/portal/cases/follow/", {"follow": "1"})
+    number = open_case(colleague)
+    deliver_due()
+    assert any(number in m["Subject"] for m in smtp_server.to("user@northwind.example"))
+    assert any(number in m["Subject"] for m in smtp_server.to("colleague@northwind.example"))

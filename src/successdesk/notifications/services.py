@@ -45,3 +45,22 @@ def notification_queue(
         created.append(note)
         transaction.on_commit(partial(deliver_notification.enqueue, note.pk))
     return created
+
+
+def preference_follow_all_cases(*, user: object, follow: bool) -> None:
+    """A designated contact chooses to be e-mailed about every case of their customer."""
+    from successdesk.accounts.models import User
+    from successdesk.accounts.selectors import is_designated_contact
+    from successdesk.domain.errors import PermissionDenied
+
+    from .models import NotificationPreference
+
+    assert isinstance(user, User)
+    if not is_designated_contact(user):
+        raise PermissionDenied(
+            "Only designated contacts can follow all of their organisation's cases; you are "
+            "e-mailed about the cases you open."
+        )
+    NotificationPreference.objects.update_or_create(
+        user=user, defaults={"all_customer_cases": follow}
+    )

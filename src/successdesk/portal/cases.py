@@ -43,7 +43,37 @@ def case_list(request: AuthedRequest) -> HttpResponse:
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     for case in page:
         case.customer_label = customer_visible_label(case.status)  # type: ignore[attr-defined]
-    return render(request, "portal/cases/list.html", {"page": page, "status": status})
+    from successdesk.accounts.selectors import is_designated_contact
+    from successdesk.notifications.models import NotificationPreference
+
+    designated = is_designated_contact(request.user)
+    following = NotificationPreference.objects.filter(
+        user=request.user, all_customer_cases=True
+    ).exists()
+    return render(
+        request,
+        "portal/cases/list.html",
+        {"page": page, "status": status, "designated": designated, "following": following},
+    )
+
+
+@login_required
+@require_POST
+def follow_all_cases(request: AuthedRequest) -> HttpResponse:
+    _customer_only(request)
+    from successdesk.notifications.services import preference_follow_all_cases
+
+    follow = request.POST.get("follow") == "1"
+    try:
+        preference_follow_all_cases(user=request.user, follow=follow)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            "You will be e-mailed about every case." if follow else "You follow your own cases.",
+        )
+    return redirect("portal:cases")
 
 
 @never_cache
