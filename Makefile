@@ -16,7 +16,7 @@ PYTHON_FOR_VENV := $(shell for c in python$$(cat .python-version 2>/dev/null) py
 	if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
 	command -v $$c; break; fi; done)
 
-.PHONY: help install run web worker migrate demo test lint typecheck contracts checks pytest bench-sla clean
+.PHONY: help install run web worker migrate demo test lint typecheck contracts checks audit pytest bench-sla clean
 
 help:
 	@echo "make run      set up (.venv, install, migrate, demo data) and serve on http://$(HOST):$(PORT) with the worker"
@@ -52,6 +52,9 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+audit: install
+	$(PY) scripts/dependency_audit.py
+
 typecheck: install
 	$(BIN)/mypy src
 
@@ -68,7 +71,7 @@ pytest: install
 	@mkdir -p var
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-test: lint typecheck contracts checks pytest
+test: lint typecheck contracts checks audit pytest
 
 bench-sla: install
 	$(PY) -m pip install --quiet -e '.[bench]'

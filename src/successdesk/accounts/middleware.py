@@ -22,3 +22,32 @@ class SessionTimeoutMiddleware:
             if started is None or timezone.now().timestamp() - float(started) > limit:
                 logout(request)
         return self.get_response(request)
+
+
+PROTECTED_PREFIXES = ("/portal/", "/console/", "/api/v1/", "/admin/")
+
+
+class DeniedAccessAuditMiddleware:
+    """Every denied access is in the audit log: 401 and 403 anywhere, and 404 answers on
+    protected areas (another customer's objects answer 404, never 403)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        status = response.status_code
+        protected = request.path.startswith(PROTECTED_PREFIXES)
+        if status in (401, 403) or (status == 404 and protected):
+            from .audit import audit_record
+
+            user = getattr(request, "auth", None) or getattr(request, "user", None)
+            audit_record(
+                action="access.denied",
+                actor=user if getattr(user, "is_authenticated", False) else None,
+                target=request.path,
+                request=request,
+                status=status,
+                method=request.method,
+            )
+        return response
