@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -11,11 +12,44 @@ from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Val
 from successdesk.domain.errors import DomainError
 
 from .auth import API_AUTH
-from .problems import problem_response
+from .problems import PROBLEM_CONTENT_TYPE, Problem, problem_response
 
 log = logging.getLogger(__name__)
 
-api = NinjaAPI(
+
+class SuccessDeskAPI(NinjaAPI):
+    """NinjaAPI whose OpenAPI document says what the answers really are: every error is
+    ``application/problem+json``, and every operation may answer 401 (bad token) and 422
+    (invalid input)."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        problem = {"$ref": "#/components/schemas/Problem"}
+        for path, operations in schema.get("paths", {}).items():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                # Answers any operation of this kind can give, declared once here.
+                implied = {"401": "Unauthorized"} if operation.get("security") else {}
+                if "requestBody" in operation:
+                    implied |= {"400": "Bad Request (malformed body)", "422": "Invalid input"}
+                if operation.get("parameters"):
+                    implied["422"] = "Invalid input"
+                if "{" in path:
+                    implied["404"] = "Not Found"
+                for status, description in implied.items():
+                    responses.setdefault(status, {"description": description})
+                for status, response in responses.items():
+                    if str(status).startswith(("4", "5")):
+                        response["content"] = {PROBLEM_CONTENT_TYPE: {"schema": problem}}
+        schema.setdefault("components", {}).setdefault("schemas", {}).setdefault(
+            "Problem", Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+        )
+        return schema
+
+
+api = SuccessDeskAPI(
     title="SuccessDesk API",
     version="1",
     description=(
