@@ -11,6 +11,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from successdesk.accounts import demo_roster
 from successdesk.accounts import services as accounts
 from successdesk.accounts.roles import Role
 from successdesk.packages import services as packages
@@ -83,6 +84,7 @@ def load_demo() -> None:
             packages.subscription_start(
                 customer=customer, package_version=version, starts_on=date(today.year, 1, 1)
             )
+    demo_roster.load()
 
 
 def sign_in_lines() -> list[str]:

@@ -16,11 +16,9 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models.functions import Lower
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -37,7 +35,9 @@ class DesignatedContactsOnly(PermissionDenied):
     title = "Only designated contacts can do this"
 
 
-def _ensure_designated(actor: User) -> None:
+def designated_contact_required(actor: User) -> None:
+    """Refuse (DesignatedContactsOnly, naming whom to ask) an actor who is not an active
+    designated contact; NotFound for vendor staff."""
     if actor.customer is None:
         raise NotFound("No such user.")
     if not is_designated_contact(actor):
@@ -53,7 +53,7 @@ def _ensure_designated(actor: User) -> None:
 def contact_power_target(*, actor: User, user_id: int) -> User:
     """The user ``actor`` (a designated contact) may act on: one of the same customer.
     DesignatedContactsOnly for other actors; NotFound for anyone else's users and staff."""
-    _ensure_designated(actor)
+    designated_contact_required(actor)
     user = User.objects.filter(pk=user_id, customer=actor.customer).first()
     if user is None:
         raise NotFound("Your organisation has no such user.", field="user_id")
@@ -61,7 +61,7 @@ def contact_power_target(*, actor: User, user_id: int) -> User:
 
 
 def _ensure_power(actor: User, user: User) -> None:
-    _ensure_designated(actor)
+    designated_contact_required(actor)
     if user.customer_id != actor.customer_id:
         raise NotFound("Your organisation has no such user.", field="user_id")
 
@@ -110,22 +110,6 @@ def user_password_reset_send(
             target=user.email,
             request=request,
         )
-
-
-def locked_out_emails(emails: list[str]) -> set[str]:
-    """Which of ``emails`` (lower case) the sign-in lockout holds right now."""
-    wanted = {e.lower() for e in emails}
-    since = timezone.now() - settings.AXES_COOLOFF_TIME
-    found = (
-        AccessAttempt.objects.annotate(name=Lower("username"))
-        .filter(
-            name__in=wanted,
-            failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
-            attempt_time__gte=since,
-        )
-        .values_list("name", flat=True)
-    )
-    return set(found)
 
 
 def user_unlock(*, actor: User, user: User, request: HttpRequest | None = None) -> int:

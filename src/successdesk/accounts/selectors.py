@@ -174,3 +174,42 @@ def customers_overview() -> list[CustomerRow]:
         n_fees=Count("contact_fees", distinct=True),
     ).order_by("name")
     return [CustomerRow(c, c.n_users, c.n_designated, c.n_fees) for c in customers]
+
+
+def locked_out_emails(emails: list[str]) -> set[str]:
+    """Which of ``emails`` (lower case) the sign-in lockout (django-axes) holds right now."""
+    from axes.models import AccessAttempt
+    from django.conf import settings
+    from django.db.models.functions import Lower
+
+    wanted = {e.lower() for e in emails}
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    found = (
+        AccessAttempt.objects.annotate(name=Lower("username"))
+        .filter(
+            name__in=wanted,
+            failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+            attempt_time__gte=since,
+        )
+        .values_list("name", flat=True)
+    )
+    return set(found)
+
+
+@dataclass(frozen=True)
+class UserRow:
+    user: User
+    designated: bool
+    locked: bool
+
+
+def customer_users(customer: Customer) -> list[UserRow]:
+    """The customer's users with whether each is a designated contact and locked out."""
+    users = list(User.objects.filter(customer=customer).order_by("email"))
+    designated = set(
+        DesignatedContact.objects.filter(customer=customer, removed_at__isnull=True).values_list(
+            "user_id", flat=True
+        )
+    )
+    locked = locked_out_emails([u.email for u in users])
+    return [UserRow(u, u.pk in designated, u.email in locked) for u in users]

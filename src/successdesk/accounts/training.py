@@ -67,6 +67,10 @@ def training_courses_load(specs: list[dict[str, Any]] | None = None) -> list[Tra
     return created
 
 
+def training_courses() -> list[TrainingCourse]:
+    return list(TrainingCourse.objects.order_by("kind", "name"))
+
+
 def required_courses() -> list[TrainingCourse]:
     """The courses a designated contact must have completed: every basic course and every
     supplemental course marked required."""

@@ -4,7 +4,7 @@ portal's "Our package" page both show it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
@@ -22,6 +22,33 @@ from .selectors import (
 )
 
 FEATURES = ("content_library", "advisory_services", "remote_access_support", "priority_routing")
+POOL_LABELS = {
+    "admin_task": "Admin tasks",
+    "advisory_review": "Advisory reviews",
+    "service_requests": "Service requests (admin tasks and advisory reviews, shared)",
+}
+
+
+def human_duration(value: timedelta) -> str:
+    """ "30 min", "4 h", "1 h 30 min"."""
+    minutes = int(value.total_seconds() // 60)
+    hours, rest = divmod(minutes, 60)
+    parts = ([f"{hours} h"] if hours else []) + ([f"{rest} min"] if rest else [])
+    return " ".join(parts) or "0 min"
+
+
+@dataclass(frozen=True)
+class SlaRow:
+    severity: int
+    first_response: str
+    resolution: str
+    business_hours: bool
+
+
+@dataclass(frozen=True)
+class QuotaRow:
+    label: str
+    status: QuotaStatus
 
 
 @dataclass(frozen=True)
@@ -36,6 +63,26 @@ class PackageOverview:
     @property
     def features(self) -> dict[str, bool]:
         return {name: bool(getattr(self.grants, name)) for name in FEATURES}
+
+    @property
+    def channels(self) -> list[str]:
+        return [FEATURE_LABELS[c] for c in sorted(self.grants.channels)]
+
+    @property
+    def sla_rows(self) -> list[SlaRow]:
+        return [
+            SlaRow(
+                severity=s,
+                first_response=human_duration(t.first_response),
+                resolution=human_duration(t.resolution),
+                business_hours=t.business_hours,
+            )
+            for s, t in self.grants.sla_targets.items()
+        ]
+
+    @property
+    def quota_rows(self) -> list[QuotaRow]:
+        return [QuotaRow(POOL_LABELS.get(q.kind, q.kind), q) for q in self.quotas]
 
     @property
     def feature_labels(self) -> list[tuple[str, bool]]:

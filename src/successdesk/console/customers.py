@@ -1,0 +1,258 @@
+"""Staff pages about customers: the list, a customer's page (subscription, roster with its
+audit trail, fees, training), the fee list with its CSV export and the training import.
+
+Every vendor staff member reads these pages; changes (roster, training) are for vendor
+admins — the services refuse anyone else. Customer users get 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from successdesk.accounts.contact_forms import (
+    DesignateForm,
+    TrainingImportForm,
+    TrainingRecordForm,
+    TransferForm,
+)
+from successdesk.accounts.contacts import (
+    contact_fee_export_csv,
+    designated_contact_add,
+    designated_contact_remove,
+    designated_contact_transfer,
+    roster_user,
+)
+from successdesk.accounts.http import AuthedRequest
+from successdesk.accounts.models import Customer, DesignatedContact
+from successdesk.accounts.roles import Role
+from successdesk.accounts.selectors import (
+    contact_fees,
+    customers_overview,
+    roster_audit,
+    roster_of,
+    training_of,
+)
+from successdesk.accounts.training import (
+    TrainingImportRejected,
+    training_completion_record,
+    training_courses,
+    training_import_csv,
+)
+from successdesk.domain.errors import DomainError
+from successdesk.packages.selectors import (
+    customer_today,
+    subscription_current,
+    subscriptions_current,
+)
+from successdesk.web import refuse
+
+
+def _staff(request: AuthedRequest) -> None:
+    if not request.user.is_vendor_staff:
+        raise Http404
+
+
+def _customer(request: AuthedRequest, pk: int) -> Customer:
+    _staff(request)
+    return get_object_or_404(Customer, pk=pk)
+
+
+@never_cache
+@login_required
+@require_GET
+def customer_list(request: AuthedRequest) -> HttpResponse:
+    _staff(request)
+    subscriptions = subscriptions_current(timezone.now().date())
+    rows = [(row, subscriptions.get(row.customer.pk)) for row in customers_overview()]
+    return render(request, "console/customers/list.html", {"rows": rows})
+
+
+def _customer_page(
+    request: AuthedRequest,
+    customer: Customer,
+    *,
+    forms: dict[str, Any] | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    forms = forms or {}
+    context = {
+        "customer": customer,
+        "subscription": subscription_current(customer=customer, on=customer_today(customer)),
+        "roster": roster_of(customer),
+        "transfer_form": forms.get("transfer") or TransferForm(customer=customer),
+        "audit": roster_audit(customer),
+        "fees": list(contact_fees(customer)),
+        "training": training_of(customer),
+        "is_admin": request.user.has_role(Role.ADMIN),
+        "add_form": forms.get("add") or DesignateForm(),
+        "training_form": forms.get("training") or TrainingRecordForm(customer=customer),
+        "error": error,
+    }
+    return render(request, "console/customers/detail.html", context, status=status)
+
+
+@never_cache
+@login_required
+@require_GET
+def customer_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _customer_page(request, _customer(request, pk))
+
+
+@login_required
+@require_POST
+def contact_add(request: AuthedRequest, pk: int) -> HttpResponse:
+    customer = _customer(request, pk)
+    form = DesignateForm(request.POST)
+    if not form.is_valid():
+        return _customer_page(request, customer, forms={"add": form}, status=400)
+    try:
+        user = roster_user(customer=customer, email=form.cleaned_data["email"])
+        done = designated_contact_add(
+            actor=request.user, customer=customer, user=user, request=request
+        )
+    except DomainError as exc:
+        refuse(form, exc)
+        return _customer_page(request, customer, forms={"add": form}, status=exc.status)
+    fee = f" (fee {done.fee.amount} recorded)" if done.fee else ""
+    messages.success(request, f"{user.email} is a designated contact of {customer.name}{fee}.")
+    return redirect("console:customer", pk=customer.pk)
+
+
+def _designation(customer: Customer, contact_pk: int) -> DesignatedContact:
+    return get_object_or_404(
+        DesignatedContact.objects.select_related("user", "customer"),
+        pk=contact_pk,
+        customer=customer,
+    )
+
+
+@login_required
+@require_POST
+def contact_remove(request: AuthedRequest, pk: int, contact_pk: int) -> HttpResponse:
+    customer = _customer(request, pk)
+    contact = _designation(customer, contact_pk)
+    try:
+        designated_contact_remove(actor=request.user, contact=contact, request=request)
+    except DomainError as exc:
+        return _customer_page(request, customer, error=exc.message, status=exc.status)
+    messages.success(request, f"{contact.user.email} is no longer a designated contact.")
+    return redirect("console:customer", pk=customer.pk)
+
+
+@login_required
+@require_POST
+def contact_transfer(request: AuthedRequest, pk: int) -> HttpResponse:
+    customer = _customer(request, pk)
+    form = TransferForm(request.POST, customer=customer)
+    if not form.is_valid():
+        return _customer_page(request, customer, forms={"transfer": form}, status=400)
+    contact = form.cleaned_data["contact"]
+    try:
+        done = designated_contact_transfer(
+            actor=request.user,
+            contact=contact,
+            to_user=form.cleaned_data["to_user"],
+            request=request,
+        )
+    except DomainError as exc:
+        refuse(form, exc)
+        return _customer_page(request, customer, forms={"transfer": form}, status=exc.status)
+    messages.success(
+        request, f"Transferred from {contact.user.email} to {done.contact.user.email}."
+    )
+    return redirect("console:customer", pk=customer.pk)
+
+
+@login_required
+@require_POST
+def training_record(request: AuthedRequest, pk: int) -> HttpResponse:
+    customer = _customer(request, pk)
+    form = TrainingRecordForm(request.POST, customer=customer)
+    if not form.is_valid():
+        return _customer_page(request, customer, forms={"training": form}, status=400)
+    data = form.cleaned_data
+    try:
+        training_completion_record(
+            actor=request.user,
+            user=data["user"],
+            course=data["course"],
+            completed_on=data["completed_on"],
+            request=request,
+        )
+    except DomainError as exc:
+        refuse(form, exc)
+        return _customer_page(request, customer, forms={"training": form}, status=exc.status)
+    messages.success(request, f"Recorded: {data['user'].email} completed {data['course']}.")
+    return redirect("console:customer", pk=customer.pk)
+
+
+@never_cache
+@login_required
+@require_GET
+def fee_list(request: AuthedRequest) -> HttpResponse:
+    _staff(request)
+    return render(request, "console/customers/fees.html", {"fees": list(contact_fees())})
+
+
+@never_cache
+@login_required
+@require_GET
+def fee_export(request: AuthedRequest) -> HttpResponse:
+    _staff(request)
+    response = HttpResponse(
+        contact_fee_export_csv(contact_fees()), content_type="text/csv; charset=utf-8"
+    )
+    stamp = timezone.now().strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="designated-contact-fees-{stamp}.csv"'
+    return response
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def training_import(request: AuthedRequest) -> HttpResponse:
+    _staff(request)
+    post = request.method == "POST"
+    form = TrainingImportForm(request.POST, request.FILES) if post else TrainingImportForm()
+    errors: list[tuple[int, str]] = []
+    status = 200
+    if post:
+        status = 400
+        if form.is_valid():
+            try:
+                result = training_import_csv(
+                    actor=request.user, text=form.cleaned_data["file"], request=request
+                )
+            except TrainingImportRejected as exc:
+                form.add_error(None, exc.message)
+                errors, status = exc.errors, exc.status
+            except DomainError as exc:
+                refuse(form, exc)
+                status = exc.status
+            else:
+                messages.success(
+                    request,
+                    f"Imported {result.created + result.updated} completion(s): "
+                    f"{result.created} new, {result.updated} updated.",
+                )
+                return redirect("console:training_import")
+    return render(
+        request,
+        "console/customers/training_import.html",
+        {
+            "form": form,
+            "errors": errors,
+            "courses": training_courses(),
+            "is_admin": request.user.has_role(Role.ADMIN),
+        },
+        status=status,
+    )

@@ -1,0 +1,274 @@
+"""Customer pages about the account: "Our package", "Designated contacts" and "Users".
+
+Views parse input, call one service or selector and render; refusals are shown with the
+rule's message and its status (4xx), and nothing is written.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from successdesk.accounts.contact_forms import DesignateForm, EmailChangeForm, TransferForm
+from successdesk.accounts.contact_powers import (
+    contact_power_target,
+    designated_contact_required,
+    user_email_change,
+    user_password_reset_send,
+    user_unlock,
+)
+from successdesk.accounts.contacts import (
+    designated_contact_add,
+    designated_contact_remove,
+    designated_contact_transfer,
+    roster_user,
+)
+from successdesk.accounts.http import AuthedRequest
+from successdesk.accounts.models import Customer, DesignatedContact
+from successdesk.accounts.selectors import (
+    customer_users,
+    is_designated_contact,
+    roster_of,
+    training_of,
+)
+from successdesk.domain.errors import DomainError, NotFound, PermissionDenied
+from successdesk.packages.errors import NoCurrentSubscription
+from successdesk.packages.overview import package_overview
+from successdesk.web import refuse
+
+
+def _customer(request: AuthedRequest) -> Customer:
+    if request.user.customer is None:
+        raise Http404
+    return request.user.customer
+
+
+def _designation(customer: Customer, pk: int) -> DesignatedContact:
+    contact = (
+        DesignatedContact.objects.select_related("customer", "user")
+        .filter(pk=pk, customer=customer)
+        .first()
+    )
+    if contact is None:
+        raise Http404
+    return contact
+
+
+# --- Our package ----------------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@require_GET
+def package(request: AuthedRequest) -> HttpResponse:
+    customer = _customer(request)
+    try:
+        overview, missing = package_overview(customer), None
+    except NoCurrentSubscription as exc:
+        overview, missing = None, exc.message
+    return render(
+        request,
+        "portal/account/package.html",
+        {"customer": customer, "view": overview, "missing": missing},
+    )
+
+
+# --- Designated contacts --------------------------------------------------------------------
+
+
+def _roster_page(
+    request: AuthedRequest,
+    *,
+    add_form: DesignateForm | None = None,
+    transfer_form: TransferForm | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    customer = _customer(request)
+    may_change = is_designated_contact(request.user)
+    context: dict[str, Any] = {
+        "customer": customer,
+        "roster": roster_of(customer),
+        "may_change": may_change,
+        "add_form": add_form or DesignateForm(),
+        "transfer_form": transfer_form or TransferForm(customer=customer),
+        "colleagues": [t for t in training_of(customer) if not t.designated]
+        if may_change
+        else [],
+        "error": error,
+    }
+    return render(request, "portal/account/contacts.html", context, status=status)
+
+
+@never_cache
+@login_required
+@require_GET
+def contacts(request: AuthedRequest) -> HttpResponse:
+    return _roster_page(request)
+
+
+@login_required
+@require_POST
+def contact_add(request: AuthedRequest) -> HttpResponse:
+    customer = _customer(request)
+    form = DesignateForm(request.POST)
+    if not form.is_valid():
+        return _roster_page(request, add_form=form, status=400)
+    try:
+        user = roster_user(customer=customer, email=form.cleaned_data["email"])
+        done = designated_contact_add(
+            actor=request.user, customer=customer, user=user, request=request
+        )
+    except PermissionDenied as exc:
+        return _roster_page(request, error=exc.message, status=exc.status)
+    except DomainError as exc:
+        refuse(form, exc)
+        return _roster_page(request, add_form=form, status=exc.status)
+    if not done.created:
+        messages.info(request, f"{user.email} is already a designated contact.")
+    elif done.fee is not None:
+        messages.success(
+            request,
+            f"{user.email} is now designated contact #{done.fee.position}; a fee of "
+            f"{done.fee.amount} is recorded for this term.",
+        )
+    else:
+        messages.success(request, f"{user.email} is now a designated contact.")
+    return redirect("portal:account_contacts")
+
+
+@login_required
+@require_POST
+def contact_remove(request: AuthedRequest, pk: int) -> HttpResponse:
+    contact = _designation(_customer(request), pk)
+    try:
+        designated_contact_remove(actor=request.user, contact=contact, request=request)
+    except DomainError as exc:
+        return _roster_page(request, error=exc.message, status=exc.status)
+    messages.success(request, f"{contact.user.email} is no longer a designated contact.")
+    return redirect("portal:account_contacts")
+
+
+@login_required
+@require_POST
+def contact_transfer(request: AuthedRequest) -> HttpResponse:
+    customer = _customer(request)
+    form = TransferForm(request.POST, customer=customer)
+    if not form.is_valid():
+        return _roster_page(request, transfer_form=form, status=400)
+    contact = form.cleaned_data["contact"]
+    try:
+        done = designated_contact_transfer(
+            actor=request.user,
+            contact=contact,
+            to_user=form.cleaned_data["to_user"],
+            request=request,
+        )
+    except PermissionDenied as exc:
+        return _roster_page(request, error=exc.message, status=exc.status)
+    except DomainError as exc:
+        refuse(form, exc)
+        return _roster_page(request, transfer_form=form, status=exc.status)
+    messages.success(
+        request,
+        f"{contact.user.email}'s responsibilities are transferred to {done.contact.user.email}. "
+        "We told the vendor.",
+    )
+    return redirect("portal:account_contacts")
+
+
+# --- Users (designated contacts only) -------------------------------------------------------
+
+
+def _refused(request: AuthedRequest, exc: DomainError) -> HttpResponse:
+    if isinstance(exc, NotFound):
+        raise Http404(exc.message)
+    return render(
+        request, "portal/account/refused.html", {"message": exc.message}, status=exc.status
+    )
+
+
+def _users_page(
+    request: AuthedRequest,
+    *,
+    email_form: tuple[int, EmailChangeForm] | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    customer = _customer(request)
+    rows = [
+        (
+            row,
+            email_form[1]
+            if email_form and email_form[0] == row.user.pk
+            else EmailChangeForm(
+                initial={"email": row.user.email}, auto_id=f"id_user_{row.user.pk}_%s"
+            ),
+        )
+        for row in customer_users(customer)
+    ]
+    return render(
+        request,
+        "portal/account/users.html",
+        {"customer": customer, "rows": rows, "error": error},
+        status=status,
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def users(request: AuthedRequest) -> HttpResponse:
+    _customer(request)
+    try:
+        designated_contact_required(request.user)
+    except DomainError as exc:
+        return _refused(request, exc)
+    return _users_page(request)
+
+
+@login_required
+@require_POST
+def user_action(request: AuthedRequest, user_id: int, action: str) -> HttpResponse:
+    _customer(request)
+    try:
+        user = contact_power_target(actor=request.user, user_id=user_id)
+    except DomainError as exc:
+        return _refused(request, exc)
+    try:
+        if action == "reset":
+            user_password_reset_send(actor=request.user, user=user, request=request)
+            done = f"We e-mailed {user.email} a link to choose a new password."
+        elif action == "unlock":
+            cleared = user_unlock(actor=request.user, user=user, request=request)
+            done = (
+                f"{user.email} can sign in again."
+                if cleared
+                else f"{user.email} was not locked out; nothing to clear."
+            )
+        else:
+            form = EmailChangeForm(request.POST, auto_id=f"id_user_{user.pk}_%s")
+            if not form.is_valid():
+                return _users_page(request, email_form=(user.pk, form), status=400)
+            old = user.email
+            try:
+                user_email_change(
+                    actor=request.user,
+                    user=user,
+                    email=form.cleaned_data["email"],
+                    request=request,
+                )
+            except DomainError as exc:
+                refuse(form, exc)
+                return _users_page(request, email_form=(user.pk, form), status=exc.status)
+            done = f"{old} now signs in as {user.email}. We told both addresses."
+    except DomainError as exc:
+        return _users_page(request, error=exc.message, status=exc.status)
+    messages.success(request, done)
+    return redirect("portal:account_users")
