@@ -383,3 +383,16 @@ def test_only_vendor_admins_import_training(support_agent: User, northwind: Cust
     assert response.status_code == 403
     assert "Only vendor admins record training" in text(response)
     assert not TrainingCompletion.objects.exists()
+
+
+def test_admins_browse_rosters_fees_and_training_in_the_django_admin_read_only(
+    admin_user: User, dc: User
+) -> None:
+    client = signed_in(admin_user)
+    for model in ("designatedcontact", "designatedcontactfee", "trainingcompletion"):
+        assert client.get(f"/admin/accounts/{model}/").status_code == 200, model
+        assert client.get(f"/admin/accounts/{model}/add/").status_code == 403, model
+    assert client.get("/admin/accounts/trainingcourse/add/").status_code == 200
+    designation = DesignatedContact.objects.get(user=dc)
+    page = client.get(f"/admin/accounts/designatedcontact/{designation.pk}/change/")
+    assert page.status_code == 200 and 'name="removed_at"' not in page.content.decode()

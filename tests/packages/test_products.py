@@ -124,3 +124,12 @@ def test_a_customer_without_a_subscription_is_told_on_our_package(
 
 def test_staff_get_404_from_our_package(support_agent: User) -> None:
     assert signed_in(support_agent).get("/portal/account/package/").status_code == 404
+
+
+def test_admins_edit_products_and_grant_extra_requests_in_the_django_admin(
+    catalog: None, admin_user: User
+) -> None:
+    client = signed_in(admin_user)
+    product = Product.objects.get(slug="referrals")
+    assert client.get(f"/admin/packages/product/{product.pk}/change/").status_code == 200
+    assert client.get("/admin/packages/usagecounter/add/").status_code == 200

@@ -10,8 +10,11 @@ from .models import (
     CalendarClosure,
     Package,
     PackageVersion,
+    Product,
+    ProductCoverage,
     Subscription,
     SubscriptionChange,
+    UsageCounter,
 )
 
 
@@ -99,3 +102,27 @@ class SubscriptionChangeAdmin(admin.ModelAdmin[SubscriptionChange]):
         "requested_by",
         "at",
     )
+
+
+@admin.register(UsageCounter)
+class UsageCounterAdmin(admin.ModelAdmin[UsageCounter]):
+    """Admins grant one-off extra requests here (``extra``); ``used`` is counted by the
+    service requests themselves."""
+
+    list_display = ("customer", "pool", "month", "used", "extra")
+    list_filter = ("pool", "month")
+    list_select_related = ("customer",)
+    readonly_fields = ("used",)
+
+
+class CoverageInline(admin.TabularInline[ProductCoverage, Product]):
+    model = ProductCoverage
+    extra = 0
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin[Product]):
+    list_display = ("name", "slug", "vendor_owned")
+    list_filter = ("vendor_owned",)
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = (CoverageInline,)

@@ -98,9 +98,7 @@ def _roster_page(
         "may_change": may_change,
         "add_form": add_form or DesignateForm(),
         "transfer_form": transfer_form or TransferForm(customer=customer),
-        "colleagues": [t for t in training_of(customer) if not t.designated]
-        if may_change
-        else [],
+        "colleagues": [t for t in training_of(customer) if not t.designated] if may_change else [],
         "error": error,
     }
     return render(request, "portal/account/contacts.html", context, status=status)
