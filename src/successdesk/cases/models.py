@@ -207,3 +207,58 @@ class IdempotencyRecord(models.Model):
 
     def replay(self) -> tuple[int, dict[str, Any]]:
         return self.status, self.body
+
+
+# --- Remote-access consent (see cases/remote_access.py) -------------------------------------
+
+
+class RemoteAccessGrant(models.Model):
+    """Staff ask to access the customer's application or desktop on one case; the
+    requester or a designated contact approves or denies. An approved grant lasts
+    ``duration`` from approval, can be revoked, and never applies to another case."""
+
+    class Target(models.TextChoices):
+        APPLICATION = "application", "The customer's application (hub)"
+        DESKTOP = "desktop", "The user's desktop"
+        BOTH = "both", "Application and desktop"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting for approval"
+        APPROVED = "approved", "Approved"
+        DENIED = "denied", "Denied"
+        REVOKED = "revoked", "Revoked"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="remote_access")
+    requested_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    target = models.CharField(max_length=12, choices=Target.choices)
+    reason = models.TextField()
+    duration = models.DurationField(help_text="How long the access lasts once approved.")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    decided_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    access_details = models.TextField(
+        blank=True, help_text="How to connect (given by the customer on approval)."
+    )
+    ended_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ended_at = models.DateTimeField(null=True, blank=True)
+    expiry_recorded = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["case", "state"], name="remote_access_by_case")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(state="approved") | models.Q(expires_at__isnull=False),
+                name="approved_grant_expires",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.target} {self.state}"
