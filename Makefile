@@ -16,7 +16,7 @@ PYTHON_FOR_VENV := $(shell for c in python$$(cat .python-version 2>/dev/null) py
 	if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
 	command -v $$c; break; fi; done)
 
-.PHONY: help install run web worker migrate demo test lint typecheck contracts checks audit pytest bench-sla clean
+.PHONY: help install run web worker migrate demo test lint typecheck contracts checks audit pytest chromium bench-sla clean
 
 help:
 	@echo "make run      set up (.venv, install, migrate, demo data) and serve on http://$(HOST):$(PORT) with the worker"
@@ -67,7 +67,13 @@ checks: install
 	SECRET_KEY=ci-deploy-check-$$(printf 'k%.0s' {1..60}) DJANGO_SETTINGS_MODULE=successdesk.config.production \
 		$(SD) check --deploy --fail-level WARNING
 
-pytest: install
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+		else echo "The browser tests need Chromium: sudo apt-get install -y chromium" >&2; exit 1; fi; }
+
+pytest: install chromium
 	@mkdir -p var
 	$(BIN)/pytest $(PYTEST_ARGS)
 

@@ -51,3 +51,26 @@ class DeniedAccessAuditMiddleware:
                 method=request.method,
             )
         return response
+
+
+class UserTimeZoneMiddleware:
+    """Show times in the customer's time zone (customer users) or the vendor's (staff)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        user = getattr(request, "user", None)
+        name = settings.VENDOR_PHONE_TIME_ZONE
+        if user is not None and user.is_authenticated and user.customer_id is not None:
+            name = user.customer.time_zone
+        try:
+            timezone.activate(ZoneInfo(name))
+        except (ZoneInfoNotFoundError, ValueError):
+            timezone.deactivate()
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

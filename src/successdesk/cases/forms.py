@@ -84,7 +84,9 @@ class PhoneCaseForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=20_000)
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), max_length=20_000, label="Your reply"
+    )
     attachments = MultipleFileField()
 
 
