@@ -55,7 +55,8 @@ def test_over_the_limit_the_api_answers_429_with_limit_used_and_reset(
     assert "resets on" in problem["detail"]
     assert ServiceRequest.objects.count() == 0
     # The other pool is separate on Premier Success: a review still goes through.
-    assert post(api, {"kind": "campaign_review", "details": "Our spring challenge"}).status_code == 201
+    review = {"kind": "campaign_review", "details": "Our spring challenge"}
+    assert post(api, review).status_code == 201
 
 
 def test_the_usage_endpoint_shows_every_pool_before_anything_is_sent(

@@ -1,0 +1,189 @@
+"""Remote-access consent: staff ask on a case, the customer approves or denies; a grant
+expires by itself, can be revoked, never carries over to another case, and every step is
+audited and shown on the case."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from successdesk.accounts import services as accounts
+from successdesk.accounts.models import AuditEntry, Customer, User
+from successdesk.cases.models import Case, CaseEvent, RemoteAccessGrant
+from successdesk.cases.remote_access import remote_access_active, remote_access_record_expiries
+from successdesk.cases.services import CaseDraft, case_open
+from successdesk.domain.errors import NotFound
+from successdesk.domain.intake import Source
+from tests.conftest import PASSWORD, designate, signed_in
+
+SECRET = "Zoom 555-0100, passcode 9876"
+
+
+def open_case(user: User, subject: str = "Hub shows a blank page") -> Case:
+    return case_open(
+        source=Source.PORTAL,
+        requester=user,
+        draft=CaseDraft(subject=subject, description="Since this morning.", severity=3),
+    )
+
+
+@pytest.fixture
+def case(premier_northwind: Customer, northwind_user: User) -> Case:
+    return open_case(northwind_user)
+
+
+@pytest.fixture
+def staff(support_agent: User) -> Client:
+    return signed_in(support_agent)
+
+
+def ask(staff: Client, case: Case, hours: str = "4") -> RemoteAccessGrant:
+    response = staff.post(
+        f"/console/cases/{case.number}/remote-access/",
+        {"target": "application", "reason": "To reproduce the blank page", "hours": hours},
+    )
+    assert response.status_code == 302
+    return RemoteAccessGrant.objects.filter(case=case).latest("id")
+
+
+def answer(client: Client, case: Case, grant: RemoteAccessGrant, action: str) -> None:
+    client.post(
+        f"/portal/cases/{case.number}/remote-access/{grant.pk}/",
+        {"action": action, "access_details": SECRET},
+    )
+
+
+def test_staff_ask_the_requester_approves_and_only_then_the_console_shows_access(
+    case: Case, staff: Client, northwind_user: User
+) -> None:
+    grant = ask(staff, case)
+    page = staff.get(f"/console/cases/{case.number}/").content.decode()
+    assert "Waiting for approval" in page and SECRET not in page
+    assert staff.get(f"/console/cases/{case.number}/remote-access/{grant.pk}/").status_code == 404
+
+    customer = signed_in(northwind_user)
+    portal_page = customer.get(f"/portal/cases/{case.number}/").content.decode()
+    assert "To reproduce the blank page" in portal_page and "Approve" in portal_page
+    answer(customer, case, grant, "approve")
+    grant.refresh_from_db()
+    assert grant.state == "approved"
+    assert grant.expires_at == grant.decided_at + timedelta(hours=4)
+
+    details = staff.get(f"/console/cases/{case.number}/remote-access/{grant.pk}/")
+    assert details.status_code == 200 and SECRET in details.content.decode()
+    assert SECRET in staff.get(f"/console/cases/{case.number}/").content.decode()
+
+    kinds = list(CaseEvent.objects.filter(case=case).values_list("kind", flat=True))
+    assert "remote_access_requested" in kinds and "remote_access_approved" in kinds
+    actions = set(AuditEntry.objects.values_list("action", flat=True))
+    assert {"remote_access.requested", "remote_access.approved"} <= actions
+    assert "remote_access_approved" in staff.get(f"/console/cases/{case.number}/").content.decode()
+
+
+def test_a_denied_request_gives_no_access(case: Case, staff: Client, northwind_user: User) -> None:
+    grant = ask(staff, case)
+    answer(signed_in(northwind_user), case, grant, "deny")
+    grant.refresh_from_db()
+    assert grant.state == "denied" and grant.access_details == ""
+    assert staff.get(f"/console/cases/{case.number}/remote-access/{grant.pk}/").status_code == 404
+    assert AuditEntry.objects.filter(action="remote_access.denied").exists()
+
+
+def test_an_expired_grant_gives_no_access_and_its_expiry_is_recorded_once(
+    case: Case, staff: Client, northwind_user: User
+) -> None:
+    grant = ask(staff, case, hours="1")
+    answer(signed_in(northwind_user), case, grant, "approve")
+    grant.refresh_from_db()
+    assert grant.expires_at is not None
+    later = grant.expires_at + timedelta(seconds=1)
+    before = grant.expires_at - timedelta(seconds=1)
+    assert remote_access_active(case=case, grant_id=grant.pk, at=before).active
+    with pytest.raises(NotFound):
+        remote_access_active(case=case, grant_id=grant.pk, at=later)
+
+    RemoteAccessGrant.objects.filter(pk=grant.pk).update(
+        expires_at=timezone.now() - timedelta(minutes=1)
+    )
+    assert staff.get(f"/console/cases/{case.number}/remote-access/{grant.pk}/").status_code == 404
+    page = staff.get(f"/console/cases/{case.number}/").content.decode()
+    assert "Expired" in page and SECRET not in page
+    assert remote_access_record_expiries() == 1
+    assert remote_access_record_expiries() == 0
+    assert CaseEvent.objects.filter(case=case, kind="remote_access_expired").count() == 1
+
+
+def test_a_revoked_grant_gives_no_access(case: Case, staff: Client, northwind_user: User) -> None:
+    grant = ask(staff, case)
+    customer = signed_in(northwind_user)
+    answer(customer, case, grant, "approve")
+    answer(customer, case, grant, "revoke")
+    grant.refresh_from_db()
+    assert grant.state == "revoked" and grant.ended_by == northwind_user
+    assert staff.get(f"/console/cases/{case.number}/remote-access/{grant.pk}/").status_code == 404
+    assert SECRET not in staff.get(f"/console/cases/{case.number}/").content.decode()
+    assert AuditEntry.objects.filter(action="remote_access.revoked").exists()
+
+
+def test_a_grant_never_carries_over_to_another_case(
+    case: Case, staff: Client, northwind_user: User
+) -> None:
+    grant = ask(staff, case)
+    answer(signed_in(northwind_user), case, grant, "approve")
+    other = open_case(northwind_user, "Another problem")
+    assert staff.get(f"/console/cases/{other.number}/remote-access/{grant.pk}/").status_code == 404
+    with pytest.raises(NotFound):
+        remote_access_active(case=other, grant_id=grant.pk)
+    assert SECRET not in staff.get(f"/console/cases/{other.number}/").content.decode()
+    # Nor can it be answered or revoked through the other case.
+    signed_in(northwind_user).post(
+        f"/portal/cases/{other.number}/remote-access/{grant.pk}/", {"action": "revoke"}
+    )
+    grant.refresh_from_db()
+    assert grant.state == "approved"
+
+
+def test_only_the_requester_or_a_designated_contact_decides(
+    case: Case, staff: Client, northwind: Customer
+) -> None:
+    grant = ask(staff, case)
+    colleague = accounts.user_ensure(
+        email="colleague@northwind.example", password=PASSWORD, customer=northwind
+    )
+    assert signed_in(colleague).get(f"/portal/cases/{case.number}/").status_code == 404
+    designate(colleague)
+    client = signed_in(colleague)
+    answer(client, case, grant, "approve")
+    grant.refresh_from_db()
+    assert grant.state == "approved" and grant.decided_by == colleague
+
+
+def test_another_customers_user_gets_404(
+    case: Case, staff: Client, standard_contoso: Customer, contoso_user: User
+) -> None:
+    grant = ask(staff, case)
+    designate(contoso_user)
+    response = signed_in(contoso_user).post(
+        f"/portal/cases/{case.number}/remote-access/{grant.pk}/", {"action": "approve"}
+    )
+    assert response.status_code == 404
+    grant.refresh_from_db()
+    assert grant.state == "pending"
+
+
+def test_a_package_without_remote_access_support_is_refused_with_the_package_names(
+    standard_contoso: Customer, contoso_user: User, staff: Client
+) -> None:
+    case = open_case(contoso_user)
+    response = staff.post(
+        f"/console/cases/{case.number}/remote-access/",
+        {"target": "desktop", "reason": "To look", "hours": "1"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "does not include remote-access support" in page
+    assert "Premier Success and Premier Success Plus" in page
+    assert not RemoteAccessGrant.objects.exists()
