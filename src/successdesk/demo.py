@@ -18,6 +18,7 @@ from successdesk.packages import services as packages
 from successdesk.packages.catalog import catalog_load
 from successdesk.packages.models import PackageVersion
 from successdesk.packages.selectors import subscription_current
+from successdesk.service_requests import demo as service_requests_demo
 
 DEMO_PASSWORD = "success-demo-2026"  # noqa: S105 - printed on purpose by `make run`
 
@@ -85,6 +86,7 @@ def load_demo() -> None:
                 customer=customer, package_version=version, starts_on=date(today.year, 1, 1)
             )
     demo_roster.load()
+    service_requests_demo.load()
 
 
 def sign_in_lines() -> list[str]:
