@@ -116,7 +116,7 @@ def roster_user(*, customer: Customer, user_id: int | None = None, email: str = 
 def _lock_roster(customer: Customer) -> None:
     """Serialise roster changes of one customer (row lock on PostgreSQL; SQLite's
     IMMEDIATE transactions already serialise writers)."""
-    Customer.objects.select_for_update().filter(pk=customer.pk).exists()
+    list(Customer.objects.select_for_update().filter(pk=customer.pk).values_list("pk"))
 
 
 def _ordinal(n: int) -> str:

@@ -169,26 +169,7 @@ def contacts_add(request: HttpRequest, payload: DesignateIn) -> Status[dict[str,
     )
 
 
-@router.delete(
-    "/designated-contacts/{int:contact_id}",
-    response={204: None, **problem_responses(401, 403, 404, 409)},
-    summary="Remove a designated contact",
-    description=(
-        "Ends the designation (it stays in the history). The last designated contact cannot "
-        "be removed (409 `last_designated_contact`): name another one first, or transfer. "
-        "Removing one already removed answers 204 again."
-    ),
-)
-def contacts_remove(request: HttpRequest, contact_id: int) -> Status[None]:
-    contact = _designation(request, contact_id)
-    designated_contact_remove(
-        actor=request.auth,  # type: ignore[attr-defined]
-        contact=contact,
-        request=request,
-    )
-    return Status(204, None)
-
-
+# Declared before "/designated-contacts/{contact_id}": the first matching path wins.
 @router.post(
     "/designated-contacts/transfer",
     response={
@@ -214,3 +195,23 @@ def contacts_transfer(request: HttpRequest, payload: TransferIn) -> Status[dict[
             request=request,
         )
     )
+
+
+@router.delete(
+    "/designated-contacts/{contact_id}",
+    response={204: None, **problem_responses(401, 403, 404, 409, 422)},
+    summary="Remove a designated contact",
+    description=(
+        "Ends the designation (it stays in the history). The last designated contact cannot "
+        "be removed (409 `last_designated_contact`): name another one first, or transfer. "
+        "Removing one already removed answers 204 again."
+    ),
+)
+def contacts_remove(request: HttpRequest, contact_id: int) -> Status[None]:
+    contact = _designation(request, contact_id)
+    designated_contact_remove(
+        actor=request.auth,  # type: ignore[attr-defined]
+        contact=contact,
+        request=request,
+    )
+    return Status(204, None)
