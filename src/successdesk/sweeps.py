@@ -10,11 +10,13 @@ import logging
 from collections.abc import Callable
 
 from successdesk.notifications.delivery import deliver_due
+from successdesk.triage.escalations import sla_sweep
 
 log = logging.getLogger(__name__)
 
 SWEEPS: dict[str, Callable[[], int]] = {
     "notifications": deliver_due,
+    "sla_escalations": sla_sweep,
 }
 
 

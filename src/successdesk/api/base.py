@@ -154,6 +154,7 @@ def _register_routers() -> None:
     api.add_router("/", "successdesk.api.entitlements.router")
     api.add_router("/", "successdesk.api.designated_contacts.router")
     api.add_router("/", cases.router)
+    api.add_router("/", "successdesk.api.queue.router")
     api.add_router("/", "successdesk.api.service_requests.router")
 
 

@@ -61,6 +61,16 @@ def store(case: Case, clocks: dict[ClockKind, SlaClock]) -> None:
     first, resolution = clocks.get("first_response"), clocks.get("resolution")
     case.first_response_due_at = first.due_at() if first else None
     case.resolution_due_at = resolution.due_at() if resolution else None
+    case.first_response_at_risk_at = at_risk_at(first) if first else None
+    case.resolution_at_risk_at = at_risk_at(resolution) if resolution else None
+
+
+def at_risk_at(clock: SlaClock) -> datetime | None:
+    """When a running clock reaches its at-risk share (None once stopped, or unknown while
+    paused before reaching it): the instant the SLA sweep looks for."""
+    if clock.stopped_at is not None:
+        return None
+    return replace(clock, target=clock.target * clock.at_risk_share).due_at()
 
 
 def apply(case: Case, effects: tuple[ClockEffect, ...], at: datetime, reason: str = "") -> None:

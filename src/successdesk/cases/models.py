@@ -71,6 +71,9 @@ class Case(models.Model):
     sla_clocks = models.JSONField(default=dict, blank=True)
     first_response_due_at = models.DateTimeField(null=True, blank=True)
     resolution_due_at = models.DateTimeField(null=True, blank=True)
+    # When a running clock reaches its at-risk share (None once stopped): the SLA sweep's index.
+    first_response_at_risk_at = models.DateTimeField(null=True, blank=True)
+    resolution_at_risk_at = models.DateTimeField(null=True, blank=True)
     first_responded_at = models.DateTimeField(null=True, blank=True)
     exclusions = models.JSONField(default=list, blank=True)
     created_by = models.ForeignKey(
@@ -92,6 +95,9 @@ class Case(models.Model):
                 fields=["team", "status", "-routing_priority", "severity", "resolution_due_at"],
                 name="case_team_queue_order",
             ),
+            models.Index(fields=["first_response_at_risk_at"], name="case_first_response_risk"),
+            models.Index(fields=["resolution_at_risk_at"], name="case_resolution_risk"),
+            models.Index(fields=["created_at"], name="case_created"),
         ]
 
     def __str__(self) -> str:

@@ -162,6 +162,9 @@ def case_open(
             to_status=case.status,
             data={"channel": case.channel, "source": case.source, "verified": verified},
         )
+        from successdesk.triage.services import route_at_intake
+
+        route_at_intake(case)
         if draft.call_notes.strip():
             from .conversation import comment_add
 

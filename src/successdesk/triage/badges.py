@@ -1,0 +1,103 @@
+"""SLA badges: each clock's state and time left, from the case's stored clocks.
+
+Lists load each package version's business calendar once, not once per case, so a queue
+page costs the same number of queries whatever its length.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from successdesk.cases.clocks import KINDS, calendar_of
+from successdesk.cases.models import Case
+from successdesk.domain.calendars import BusinessCalendar
+from successdesk.domain.sla import ClockKind, ClockState, SlaClock
+from successdesk.domain.sla_text import format_duration
+
+LABELS: dict[ClockKind, str] = {"first_response": "Response", "resolution": "Resolution"}
+TONES: dict[ClockState, str] = {
+    "on_track": "ok",
+    "at_risk": "warn",
+    "breached": "bad",
+    "paused": "",
+    "met": "ok",
+    "missed": "bad",
+}
+STATE_WORDS: dict[ClockState, str] = {
+    "on_track": "on track",
+    "at_risk": "at risk",
+    "breached": "breached",
+    "paused": "paused",
+    "met": "met",
+    "missed": "missed",
+}
+
+
+@dataclass(frozen=True)
+class SlaBadge:
+    clock: ClockKind
+    state: ClockState
+    remaining: timedelta
+    due_at: datetime | None
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.clock]
+
+    @property
+    def tone(self) -> str:
+        return TONES[self.state]
+
+    @property
+    def words(self) -> str:
+        return STATE_WORDS[self.state]
+
+    @property
+    def time_text(self) -> str:
+        """``2h 10m left``, ``1h 5m over``; nothing once the clock stopped."""
+        if self.state in ("met", "missed"):
+            return ""
+        if self.remaining < timedelta(0):
+            return f"{format_duration(-self.remaining)} over"
+        return f"{format_duration(self.remaining)} left"
+
+
+class Calendars:
+    """Business calendars by package version, built once per request or sweep."""
+
+    def __init__(self) -> None:
+        self._by_version: dict[int, BusinessCalendar] = {}
+
+    def clocks(self, case: Case) -> dict[ClockKind, SlaClock]:
+        """The case's stored clocks (as ``successdesk.cases.clocks.load``), calendar cached."""
+        version = case.package_version
+        if not case.sla_clocks or version is None:
+            return {}
+        calendar = self._by_version.get(version.pk)
+        if calendar is None:
+            calendar = self._by_version[version.pk] = calendar_of(version)
+        return {
+            kind: SlaClock.from_dict(case.sla_clocks[kind], calendar=calendar)
+            for kind in KINDS
+            if kind in case.sla_clocks
+        }
+
+
+def badges_of(case: Case, at: datetime, calendars: Calendars | None = None) -> list[SlaBadge]:
+    """One badge per clock; a first response already given shows only while it matters
+    (never: the resolution clock is the one to watch then)."""
+    found = (calendars or Calendars()).clocks(case)
+    badges = []
+    for kind, clock in found.items():
+        state = clock.state(at)
+        if kind == "first_response" and state in ("met", "missed"):
+            continue
+        badges.append(SlaBadge(kind, state, clock.remaining(at), clock.due_at()))
+    return badges
+
+
+def badges_by_case(cases: Iterable[Case], at: datetime) -> dict[int, list[SlaBadge]]:
+    calendars = Calendars()
+    return {case.pk: badges_of(case, at, calendars) for case in cases}

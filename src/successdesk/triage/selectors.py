@@ -1,0 +1,260 @@
+"""Reads for triage: routing rules, queues in priority order, keyset pages, teams.
+
+Every queue is ordered in SQL by (routing priority desc, severity, resolution due time
+(none last), created_at, id): the order of ``successdesk.domain.routing.queue_key``.
+Pages are keyset pages: the cursor carries the last row's sort values, so a page costs the
+same at the millionth case as at the first (no OFFSET).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Count, F, OrderBy, Q, QuerySet
+
+from successdesk.accounts.models import SupportTeam, User
+from successdesk.cases.models import Case, CaseEvent
+from successdesk.domain.errors import InvalidInput
+from successdesk.domain.lifecycle import CaseStatus
+from successdesk.domain.routing import CaseFacts, QueueKey, queue_key
+from successdesk.domain.routing import RoutingRule as DomainRule
+
+from .errors import InvalidCursor, UnknownTeam
+from .models import RoutingRule
+
+OPEN_STATUSES = (
+    CaseStatus.NEW.value,
+    CaseStatus.TRIAGED.value,
+    CaseStatus.IN_PROGRESS.value,
+    CaseStatus.AWAITING_CUSTOMER.value,
+)
+# A team's queue is its work to do; cases waiting on the customer show under "my cases".
+TEAM_QUEUE_STATUSES = (CaseStatus.NEW.value, CaseStatus.TRIAGED.value, CaseStatus.IN_PROGRESS.value)
+QUEUE_ORDER: tuple[OrderBy | str, ...] = (
+    F("routing_priority").desc(),
+    F("severity").asc(),
+    F("resolution_due_at").asc(nulls_last=True),
+    F("created_at").asc(),
+    F("id").asc(),
+)
+MAX_LIMIT = 200
+
+
+# --- routing rules ------------------------------------------------------------------------
+
+
+def rules_active() -> list[tuple[RoutingRule, DomainRule]]:
+    """Active rules in the order they are tried, each with its pure form (one query)."""
+    return [
+        (rule, rule.to_domain())
+        for rule in RoutingRule.objects.filter(is_active=True).select_related("team")
+    ]
+
+
+def case_facts(case: Case, **changes: Any) -> CaseFacts:
+    """What routing looks at, from the case (``changes`` override, e.g. a new severity)."""
+    facts: dict[str, Any] = {
+        "category": case.category or None,
+        "product_area": case.product_area or None,
+        "severity": case.severity,
+        "channel": case.channel,
+        "customer": case.customer.slug if case.customer else None,
+        "package": case.package_version.package.slug if case.package_version else None,
+    }
+    facts.update({k: (v or None) if isinstance(v, str) else v for k, v in changes.items()})
+    return CaseFacts(**facts)
+
+
+def routing_suggestion(facts: CaseFacts) -> tuple[SupportTeam, RoutingRule] | None:
+    """The team and rule the routing rules choose for these facts, or None."""
+    for rule, pure in rules_active():
+        if pure.matches(facts):
+            return rule.team, rule
+    return None
+
+
+# --- teams --------------------------------------------------------------------------------
+
+
+def team_get(slug: str) -> SupportTeam:
+    """The team with this slug, or UnknownTeam naming the teams there are."""
+    team = SupportTeam.objects.filter(slug=slug.strip()).first()
+    if team is None:
+        raise UnknownTeam(slug, list(SupportTeam.objects.values_list("slug", flat=True)))
+    return team
+
+
+def teams_overview() -> list[SupportTeam]:
+    """Every team with ``queued`` (cases in its queue) and ``unassigned`` counts (one query)."""
+    queued = Q(cases__status__in=TEAM_QUEUE_STATUSES)
+    return list(
+        SupportTeam.objects.annotate(
+            queued=Count("cases", filter=queued),
+            unassigned=Count("cases", filter=queued & Q(cases__assignee__isnull=True)),
+        ).order_by("name")
+    )
+
+
+# --- queues -------------------------------------------------------------------------------
+
+
+def _cases() -> QuerySet[Case]:
+    return Case.objects.select_related(
+        "customer",
+        "team",
+        "assignee",
+        "package_version__package",
+        "package_version__sla_calendar",
+    )
+
+
+def queue_triage() -> QuerySet[Case]:
+    """New cases (verified or not) waiting for a triage agent to document them."""
+    return _cases().filter(status=CaseStatus.NEW.value)
+
+
+def queue_team(team: SupportTeam) -> QuerySet[Case]:
+    """The team's cases to work on: new, triaged and in progress."""
+    return _cases().filter(team=team, status__in=TEAM_QUEUE_STATUSES)
+
+
+def queue_mine(user: User) -> QuerySet[Case]:
+    """Open cases assigned to ``user`` (also those waiting on the customer)."""
+    return _cases().filter(assignee=user, status__in=OPEN_STATUSES)
+
+
+def case_queue_key(case: Case) -> QueueKey:
+    """The domain's sort key of a case: SQL queue order must agree with it."""
+    return queue_key(
+        routing_priority=case.routing_priority,
+        severity=case.severity,
+        due_at=case.resolution_due_at,
+        created_at=case.created_at,
+        tie=case.pk,
+    )
+
+
+# --- keyset pages -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """The sort values of the last case of a page, and the queue they belong to."""
+
+    queue: str
+    routing_priority: int
+    severity: int
+    due_at: datetime | None
+    created_at: datetime
+    id: int
+
+    @classmethod
+    def after(cls, queue: str, case: Case) -> Cursor:
+        return cls(
+            queue,
+            case.routing_priority,
+            case.severity,
+            case.resolution_due_at,
+            case.created_at,
+            case.pk,
+        )
+
+    def encode(self) -> str:
+        data = [
+            self.queue,
+            self.routing_priority,
+            self.severity,
+            self.due_at.isoformat() if self.due_at else None,
+            self.created_at.isoformat(),
+            self.id,
+        ]
+        raw = json.dumps(data, separators=(",", ":")).encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, token: str, queue: str) -> Cursor:
+        try:
+            raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+            name, priority, severity, due, created, pk = json.loads(raw)
+            cursor = cls(
+                str(name),
+                _int(priority),
+                _int(severity),
+                _instant(due) if due is not None else None,
+                _instant(created),
+                _int(pk),
+            )
+        except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+            raise InvalidCursor("The cursor cannot be read.") from None
+        if cursor.queue != queue:
+            raise InvalidCursor(f"The cursor belongs to the {cursor.queue!r} queue, not {queue!r}.")
+        return cursor
+
+    def rest(self) -> Q:
+        """Cases after this one in queue order (the keyset condition)."""
+        tail = Q(created_at__gt=self.created_at) | Q(created_at=self.created_at, id__gt=self.id)
+        if self.due_at is None:
+            after_due = Q(resolution_due_at__isnull=True) & tail
+        else:
+            after_due = (
+                Q(resolution_due_at__gt=self.due_at)
+                | Q(resolution_due_at__isnull=True)
+                | (Q(resolution_due_at=self.due_at) & tail)
+            )
+        same = Q(routing_priority=self.routing_priority)
+        return (
+            Q(routing_priority__lt=self.routing_priority)
+            | (same & Q(severity__gt=self.severity))
+            | (same & Q(severity=self.severity) & after_due)
+        )
+
+
+def _int(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(value)
+    return value
+
+
+def _instant(value: object) -> datetime:
+    if not isinstance(value, str):
+        raise ValueError(value)
+    parsed = datetime.fromisoformat(value)
+    if parsed.utcoffset() is None:
+        raise ValueError(value)
+    return parsed
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    queue: str
+    cases: list[Case]
+    next_cursor: str | None
+    limit: int
+
+
+def queue_page(
+    cases: QuerySet[Case], *, queue: str, cursor: str | None = None, limit: int = 50
+) -> QueuePage:
+    """One page of ``cases`` in queue order after ``cursor`` (one query)."""
+    if not 1 <= limit <= MAX_LIMIT:
+        raise InvalidInput(
+            f"limit must be between 1 and {MAX_LIMIT}; got {limit}. Ask for fewer cases.",
+            field="limit",
+        )
+    if cursor:
+        cases = cases.filter(Cursor.decode(cursor, queue).rest())
+    rows = list(cases.order_by(*QUEUE_ORDER)[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = Cursor.after(queue, rows[-1]).encode() if more and rows else None
+    return QueuePage(queue=queue, cases=rows, next_cursor=next_cursor, limit=limit)
+
+
+def triage_record(case: Case) -> CaseEvent | None:
+    """The case's latest triage documentation (category, severity, reproduction notes)."""
+    return case.events.filter(kind="triaged").select_related("actor").order_by("-at", "-id").first()

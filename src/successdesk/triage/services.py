@@ -1,0 +1,332 @@
+"""Writes for triage: route at intake, route or override, document a case, link a sender.
+
+Routing picks the team (rules first, the triage agent may override); the team's setting
+picks the agent (round-robin or fewest open cases, among members marked available).
+Every routing is recorded as an internal ``routed`` case event.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from successdesk.accounts.models import Customer, SupportTeam, TeamMembership, User
+from successdesk.accounts.roles import Role
+from successdesk.cases import clocks
+from successdesk.cases.models import Case, CaseEvent
+from successdesk.cases.services import case_transition
+from successdesk.domain.entitlements import ensure_entitled
+from successdesk.domain.errors import Conflict, InvalidInput, PermissionDenied
+from successdesk.domain.intake import check_severity
+from successdesk.domain.lifecycle import CaseStatus
+from successdesk.domain.routing import Agent, choose_assignee
+from successdesk.packages.selectors import customer_today, packages_including, subscription_current
+
+from .errors import OverrideRequired
+from .models import RoutingRule, TeamSettings
+from .selectors import OPEN_STATUSES, case_facts, routing_suggestion
+
+TRIAGE_ROLES = (Role.TRIAGE_AGENT, Role.ADMIN)
+FIELD_LIMIT = 60
+NOTES_LIMIT = 20_000
+
+
+def _check_triager(by: User) -> None:
+    if not by.has_role(*TRIAGE_ROLES):
+        raise PermissionDenied(
+            "Only triage agents and admins triage and route cases. Ask a triage agent, or ask "
+            "an admin for the triage agent role."
+        )
+
+
+def _locked(case: Case) -> Case:
+    locked = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("customer", "team", "assignee", "package_version__package")
+        .get(pk=case.pk)
+    )
+    if locked.status in (CaseStatus.RESOLVED, CaseStatus.CLOSED):
+        raise Conflict(
+            f"Case {locked.number} is {locked.status}. Reopen it (move it back to in "
+            "progress) before triaging or routing it.",
+            field="status",
+        )
+    return locked
+
+
+# --- assignment -----------------------------------------------------------------------------
+
+
+def _assignee_for(team: SupportTeam, at: datetime) -> User | None:
+    """The agent the team's strategy picks now (and the round-robin cursor moves on)."""
+    TeamSettings.objects.get_or_create(team=team)
+    setting = TeamSettings.objects.select_for_update().get(team=team)
+    if not setting.auto_assign:
+        return None
+    open_cases = (
+        Case.objects.filter(assignee=OuterRef("user_id"), status__in=OPEN_STATUSES)
+        .order_by()
+        .values("assignee")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    members = (
+        TeamMembership.objects.filter(team=team, user__is_active=True, user__customer__isnull=True)
+        .annotate(open_cases=Coalesce(Subquery(open_cases), 0))
+        .values_list("user_id", "is_available", "open_cases")
+    )
+    agents = [Agent(id=uid, available=ok, open_cases=n) for uid, ok, n in members]
+    chosen = choose_assignee(setting.strategy, agents, setting.last_assigned_id)
+    if chosen is None:
+        return None
+    setting.last_assigned_id = int(chosen)
+    setting.last_assigned_at = at
+    setting.save(update_fields=["last_assigned", "last_assigned_at"])
+    return User.objects.get(pk=chosen)
+
+
+def _route(
+    case: Case,
+    team: SupportTeam,
+    *,
+    by: User | None,
+    rule: RoutingRule | None,
+    suggested: SupportTeam | None,
+    at: datetime,
+) -> bool:
+    """Put the case in ``team``'s queue and assign it; False when nothing changed."""
+    same_team = case.team_id == team.pk
+    if same_team and case.assignee_id is not None:
+        return False
+    assignee = _assignee_for(team, at)
+    if same_team and assignee is None:
+        return False
+    Case.objects.filter(pk=case.pk).update(team=team, assignee=assignee, updated_at=timezone.now())
+    case.team, case.assignee = team, assignee
+    override = suggested is not None and suggested.pk != team.pk
+    CaseEvent.objects.create(
+        case=case,
+        at=at,
+        actor=by,
+        kind="routed",
+        is_internal=True,
+        data={
+            "team": team.slug,
+            "rule": rule.name if rule and not override else None,
+            "suggested": suggested.slug if suggested else None,
+            "override": override,
+            "assignee": assignee.email if assignee else None,
+        },
+    )
+    return True
+
+
+# --- use cases ------------------------------------------------------------------------------
+
+
+def route_at_intake(case: Case) -> SupportTeam | None:
+    """Route a just-opened case by the rules (called inside ``case_open``'s transaction).
+    No matching rule: the case waits, unrouted, in the triage queue."""
+    found = routing_suggestion(case_facts(case))
+    if found is None:
+        return None
+    team, rule = found
+    _route(case, team, by=None, rule=rule, suggested=team, at=case.created_at)
+    return team
+
+
+def case_route(
+    *,
+    case: Case,
+    team: SupportTeam,
+    by: User,
+    override: bool = False,
+    at: datetime | None = None,
+) -> Case:
+    """Route a case to ``team``. A team other than the one the rules choose needs
+    ``override`` (recorded on the ``routed`` event)."""
+    _check_triager(by)
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = _locked(case)
+        suggested, rule = routing_suggestion(case_facts(locked)) or (None, None)
+        _check_override(locked, team, suggested, rule, override)
+        _route(locked, team, by=by, rule=rule, suggested=suggested, at=at)
+    return locked
+
+
+def _check_override(
+    case: Case,
+    team: SupportTeam,
+    suggested: SupportTeam | None,
+    rule: RoutingRule | None,
+    override: bool,
+) -> None:
+    if suggested is None or rule is None or suggested.pk == team.pk or override:
+        return
+    raise OverrideRequired(
+        f"The routing rules send case {case.number} to {suggested.name} (rule “{rule.name}”). "
+        f"To send it to {team.name} instead, choose to override the rules.",
+        field="team",
+        suggested=suggested.slug,
+    )
+
+
+def _text(value: str, field: str, limit: int, missing: str | None = None) -> str:
+    value = " ".join(value.split()) if missing else value.strip()
+    if missing and not value:
+        raise InvalidInput(missing, field=field)
+    if len(value) > limit:
+        raise InvalidInput(f"{field} is longer than {limit} characters; shorten it.", field=field)
+    return value
+
+
+def _retarget(case: Case, severity: int) -> None:
+    """Keep the clocks' history (start, pauses, stop) and give them the targets of the
+    confirmed severity."""
+    version = case.package_version
+    if version is None:
+        return
+    spec = version.grants().sla_targets[severity]
+    targets = {"first_response": spec.first_response, "resolution": spec.resolution}
+    loaded = clocks.load(case)
+    clocks.store(
+        case,
+        {
+            kind: replace(clock, target=targets[kind], business_hours=spec.business_hours)
+            for kind, clock in loaded.items()
+        },
+    )
+
+
+def case_triage(
+    *,
+    case: Case,
+    by: User,
+    category: str,
+    product_area: str,
+    severity: int,
+    notes: str = "",
+    team: SupportTeam | None = None,
+    override: bool = False,
+    at: datetime | None = None,
+) -> Case:
+    """Document a case (category, product area, confirmed severity, reproduction notes)
+    and route it: to ``team`` if given (``override`` when the rules say otherwise), else
+    where the rules send it. A new case becomes triaged."""
+    _check_triager(by)
+    category = _text(category, "category", FIELD_LIMIT, "Give the case a category.")
+    product_area = _text(
+        product_area, "product_area", FIELD_LIMIT, "Say which product area is affected."
+    )
+    notes = _text(notes, "notes", NOTES_LIMIT)
+    check_severity(severity)
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = _locked(case)
+        if locked.customer_id is None:
+            raise Conflict(
+                f"Case {locked.number} came from a sender not yet linked to a customer. Link "
+                "it to the customer first, so that its package and SLA clocks apply.",
+                field="customer",
+            )
+        facts = case_facts(locked, category=category, product_area=product_area, severity=severity)
+        suggested, rule = routing_suggestion(facts) or (None, None)
+        chosen = team or suggested or locked.team
+        if chosen is None:
+            raise InvalidInput(
+                "No routing rule matches this case. Choose the team it goes to.", field="team"
+            )
+        _check_override(locked, chosen, suggested, rule, override)
+        before: dict[str, Any] = {
+            "category": locked.category,
+            "product_area": locked.product_area,
+            "severity": locked.severity,
+        }
+        if severity != locked.severity:
+            _retarget(locked, severity)
+        locked.category, locked.product_area, locked.severity = category, product_area, severity
+        locked.save()
+        CaseEvent.objects.create(
+            case=locked,
+            at=at,
+            actor=by,
+            kind="triaged",
+            is_internal=True,
+            data={
+                "category": category,
+                "product_area": product_area,
+                "severity": severity,
+                "notes": notes,
+                "before": before,
+            },
+        )
+        _route(locked, chosen, by=by, rule=rule, suggested=suggested, at=at)
+        if locked.status == CaseStatus.NEW:
+            case_transition(case=locked, to=CaseStatus.TRIAGED, by=by, at=at)
+    locked.refresh_from_db()
+    return locked
+
+
+def case_link_customer(
+    *, case: Case, customer: Customer, by: User, at: datetime | None = None
+) -> Case:
+    """Link a public message from an unknown sender to its customer: the package's SLA
+    clocks start from the intake time, and the routing rules apply if it is unrouted."""
+    _check_triager(by)
+    at = at or timezone.now()
+    if not customer.is_active:
+        raise InvalidInput(
+            f"{customer.name} is not an active customer. Choose an active one.", field="customer"
+        )
+    with transaction.atomic():
+        locked = _locked(case)
+        if locked.customer_id is not None:
+            raise Conflict(
+                f"Case {locked.number} already belongs to {locked.customer}; there is "
+                "nothing to link.",
+                field="customer",
+            )
+        day = customer_today(customer, locked.created_at)
+        subscription = subscription_current(customer=customer, on=day)
+        version = subscription.package_version if subscription else None
+        if version is not None:
+            channel = locked.channel
+            ensure_entitled(
+                version.grants(), channel, included_in=tuple(packages_including(channel))
+            )
+        email = locked.requester_email
+        requester = (
+            User.objects.filter(email__iexact=email, customer=customer, is_active=True).first()
+            if email
+            else None
+        )
+        locked.customer, locked.is_verified = customer, True
+        locked.requester = requester or locked.requester
+        locked.package_version = version
+        locked.routing_priority = version.grants().routing_priority if version else 0
+        clocks.clocks_start(locked, locked.created_at)
+        locked.save()
+        CaseEvent.objects.create(
+            case=locked,
+            at=at,
+            actor=by,
+            kind="customer_linked",
+            is_internal=True,
+            data={
+                "customer": customer.slug,
+                "package": version.package.slug if version else None,
+                "requester": requester.email if requester else None,
+            },
+        )
+        if locked.team_id is None:
+            found = routing_suggestion(case_facts(locked))
+            if found is not None:
+                _route(locked, found[0], by=by, rule=found[1], suggested=found[0], at=at)
+    return locked
