@@ -248,6 +248,8 @@ SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 MAILERS = mailers_from_env("django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "SuccessDesk <support@vendor.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A worker that dies while sending leaves its claim; another may retry after this long.
+NOTIFICATION_CLAIM_SECONDS = env_int("NOTIFICATION_CLAIM_SECONDS", 120)
 # Where vendor-side notices go (designated-contact transfers, fee records).
 VENDOR_NOTIFY_EMAIL = env_str("VENDOR_NOTIFY_EMAIL", "success-ops@vendor.example")
 
@@ -269,9 +271,25 @@ TASKS = {
     }
 }
 if TASKS_BACKEND == "redis":
+    from urllib.parse import urlsplit
+
+    import redis
+
     INSTALLED_APPS.append("django_rq")
+    # One connection pool per process for every queue. Given a URL, django-rq builds a new
+    # client, pool and connection (with its handshake) for each enqueued task; given a pool
+    # it reuses its connections (docs/performance.md).
+    RQ_CONNECTION_POOL = redis.ConnectionPool.from_url(REDIS_URL)
+    _redis_url = urlsplit(REDIS_URL)
     RQ_QUEUES = {
-        name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": env_int("TASK_TIMEOUT_SECONDS", 300)}
+        name: {
+            # HOST/PORT/DB describe the pool (django-rq's admin shows them); the pool connects.
+            "HOST": _redis_url.hostname or "127.0.0.1",
+            "PORT": _redis_url.port or 6379,
+            "DB": RQ_CONNECTION_POOL.connection_kwargs.get("db", 0),
+            "REDIS_CLIENT_KWARGS": {"connection_pool": RQ_CONNECTION_POOL},
+            "DEFAULT_TIMEOUT": env_int("TASK_TIMEOUT_SECONDS", 300),
+        }
         for name in TASK_QUEUES
     }
 

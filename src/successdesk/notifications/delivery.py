@@ -1,19 +1,26 @@
-"""Deliver outbox rows: claim, send, mark sent; failures wait and are retried."""
+"""Deliver outbox rows: claim, send, mark sent; failures wait and are retried.
+
+A row is claimed (for NOTIFICATION_CLAIM_SECONDS) before it is sent, so two workers never
+send it at the same time. It is marked sent right after the SMTP server accepts it, while
+the connection is still open, which keeps the window in which a crash could lead to a
+second delivery as small as one UPDATE; a resend after such a crash carries the same
+Message-ID, by which mail systems recognise it.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, mailers
 from django.db.models import F, Q
 from django.utils import timezone
 
 from .models import Notification
 
 log = logging.getLogger(__name__)
-CLAIM_SECONDS = 120
 MAX_BACKOFF = timedelta(hours=1)
 
 
@@ -23,36 +30,70 @@ def _claim(pk: int) -> bool:
     claimed = (
         Notification.objects.filter(pk=pk, sent_at__isnull=True, next_attempt_at__lte=now)
         .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
-        .update(claimed_until=now + timedelta(seconds=CLAIM_SECONDS), attempts=F("attempts") + 1)
+        .update(
+            claimed_until=now + timedelta(seconds=settings.NOTIFICATION_CLAIM_SECONDS),
+            attempts=F("attempts") + 1,
+        )
     )
     return claimed == 1
 
 
-def deliver(pk: int) -> bool:
-    """Send one notification if it is due and unclaimed. True when it was sent now."""
-    if not _claim(pk):
-        return False
-    note = Notification.objects.get(pk=pk)
-    message = EmailMessage(
+def _message(note: Notification) -> EmailMessage:
+    return EmailMessage(
         subject=note.subject,
         body=note.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[note.to],
         headers={"Message-ID": note.message_id, "Auto-Submitted": "auto-generated"},
     )
+
+
+def _failed(note: Notification, exc: Exception) -> None:
+    backoff = min(timedelta(seconds=30 * 2 ** min(note.attempts, 10)), MAX_BACKOFF)
+    Notification.objects.filter(pk=note.pk).update(
+        claimed_until=None,
+        next_attempt_at=timezone.now() + backoff,
+        last_error=f"{type(exc).__name__}: {exc}"[:2000],
+    )
+    log.warning("Notification %s not delivered (attempt %s): %s", note.pk, note.attempts, exc)
+
+
+def deliver_many(pks: Iterable[int]) -> int:
+    """Send the due, unclaimed notifications among ``pks`` over one connection; returns
+    how many were sent now."""
+    claimed = [pk for pk in pks if _claim(pk)]
+    if not claimed:
+        return 0
+    notes = Notification.objects.in_bulk(claimed)
+    mailer = mailers.default
+    sent = 0
     try:
-        message.send()
+        mailer.open()
     except Exception as exc:
-        backoff = min(timedelta(seconds=30 * 2 ** min(note.attempts, 10)), MAX_BACKOFF)
-        Notification.objects.filter(pk=pk).update(
-            claimed_until=None,
-            next_attempt_at=timezone.now() + backoff,
-            last_error=f"{type(exc).__name__}: {exc}"[:2000],
-        )
-        log.warning("Notification %s not delivered (attempt %s): %s", pk, note.attempts, exc)
-        return False
-    Notification.objects.filter(pk=pk).update(sent_at=timezone.now(), claimed_until=None)
-    return True
+        for pk in claimed:
+            _failed(notes[pk], exc)
+        return 0
+    try:
+        for pk in claimed:
+            note = notes[pk]
+            try:
+                mailer.send_messages([_message(note)])
+            except Exception as exc:
+                _failed(note, exc)
+                continue
+            Notification.objects.filter(pk=pk).update(sent_at=timezone.now(), claimed_until=None)
+            sent += 1
+    finally:
+        try:
+            mailer.close()
+        except Exception:
+            log.debug("closing the mail connection failed", exc_info=True)
+    return sent
+
+
+def deliver(pk: int) -> bool:
+    """Send one notification if it is due and unclaimed. True when it was sent now."""
+    return deliver_many([pk]) == 1
 
 
 def deliver_due(limit: int = 500) -> int:
@@ -64,4 +105,4 @@ def deliver_due(limit: int = 500) -> int:
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
     )
-    return sum(deliver(pk) for pk in list(due))
+    return deliver_many(list(due))
