@@ -23,8 +23,18 @@ class DesignateForm(forms.Form):
     )
 
 
+class _ByContactEmail(forms.ModelChoiceField[DesignatedContact]):
+    def label_from_instance(self, obj: DesignatedContact) -> str:
+        return obj.user.email
+
+
+class _ByEmail(forms.ModelChoiceField[User]):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.email
+
+
 class TransferForm(forms.Form):
-    contact = forms.ModelChoiceField(
+    contact = _ByContactEmail(
         queryset=DesignatedContact.objects.none(),
         label="Transfer the responsibilities of",
         empty_label="Choose a designated contact…",
@@ -33,7 +43,7 @@ class TransferForm(forms.Form):
             "invalid_choice": "Choose a designated contact from the list.",
         },
     )
-    to_user = forms.ModelChoiceField(
+    to_user = _ByEmail(
         queryset=User.objects.none(),
         label="To",
         empty_label="Choose a colleague…",
@@ -51,11 +61,9 @@ class TransferForm(forms.Form):
         assert isinstance(contact, forms.ModelChoiceField)
         assert isinstance(to_user, forms.ModelChoiceField)
         contact.queryset = active.select_related("user").order_by("since", "pk")
-        contact.label_from_instance = lambda c: c.user.email  # type: ignore[method-assign]
         to_user.queryset = User.objects.filter(customer=customer, is_active=True).exclude(
             pk__in=active.values("user_id")
         )
-        to_user.label_from_instance = lambda u: u.email  # type: ignore[method-assign]
 
 
 class EmailChangeForm(forms.Form):

@@ -9,9 +9,7 @@ urlpatterns = [
     path(
         "account/contacts/<int:pk>/remove/", account.contact_remove, name="account_contact_remove"
     ),
-    path(
-        "account/contacts/transfer/", account.contact_transfer, name="account_contact_transfer"
-    ),
+    path("account/contacts/transfer/", account.contact_transfer, name="account_contact_transfer"),
     path("account/users/", account.users, name="account_users"),
     path(
         "account/users/<int:user_id>/reset-password/",
