@@ -193,3 +193,30 @@ def test_the_month_rolls_over_at_midnight_in_the_customers_time_zone(catalog: No
     assert item.month == date(2026, 7, 1)
     counts = dict(UsageCounter.objects.filter(customer=customer).values_list("month", "used"))
     assert counts == {date(2026, 6, 1): 5, date(2026, 7, 1): 1}
+
+
+def test_a_pooled_package_shares_one_pool_between_tasks_and_reviews(
+    catalog: None, northwind: Customer, northwind_user: User
+) -> None:
+    base = PackageVersion.objects.get(package__slug="premier-success")
+    pooled = PackageVersion.objects.create(
+        package=base.package,
+        version=99,
+        effective_from=date(2026, 1, 1),
+        entitlements={
+            **base.entitlements,
+            "admin_tasks_per_month": 2,
+            "pooled_quota": True,
+            "advisory_reviews_per_month": 1,
+        },
+        phone_calendar=base.phone_calendar,
+        sla_calendar=base.sla_calendar,
+    )
+    subscription_start(customer=northwind, package_version=pooled, starts_on=date(2026, 1, 1))
+    at = datetime(2026, 3, 10, 15, tzinfo=UTC)
+    for kind in ("event_review", "event_review", "csv_import"):
+        item = service_request_submit(requester=northwind_user, kind=kind, details="x", at=at)
+        assert item.pool == "service_requests"
+    with pytest.raises(FairUsageLimitReached) as refused:
+        service_request_submit(requester=northwind_user, kind="custom_report", details="x", at=at)
+    assert refused.value.extra["limit"] == 3 and refused.value.extra["kind"] == "service_requests"
