@@ -3,7 +3,8 @@ clients keep sending intakes and retrying with the same Idempotency-Key. Afterwa
 every 2xx answer has exactly one case, no key made two, every notification was sent and
 none is left stuck.
 
-Bounded: FAULT_INTAKES requests (default 1000) and FAULT_SECONDS (default 300).
+Bounded: FAULT_INTAKES requests (default 1000), kills during the first
+FAULT_CHAOS_SECONDS (default 60), everything within FAULT_SECONDS (default 300).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from tests.conftest import Mailbox, subscribe
 from tests.faults.harness import Cluster, database_url
 
 INTAKES = int(os.environ.get("FAULT_INTAKES", "1000"))
+CHAOS_SECONDS = float(os.environ.get("FAULT_CHAOS_SECONDS", "60"))
 SECONDS = float(os.environ.get("FAULT_SECONDS", "300"))
 CLIENTS = 4
 PAUSE = tuple(float(x) for x in os.environ.get("FAULT_PAUSE", "1,2.5").split(","))
@@ -68,7 +70,8 @@ class Chaos(threading.Thread):
 
     def run(self) -> None:
         names = os.environ.get("FAULT_TARGETS", "web,web,worker,worker,sweeper").split(",")
-        while not self.done.wait(self.random.uniform(*PAUSE)):
+        stop_at = time.monotonic() + CHAOS_SECONDS
+        while not self.done.wait(self.random.uniform(*PAUSE)) and time.monotonic() < stop_at:
             service = self.cluster.services[self.random.choice(names)]
             service.kill()
             time.sleep(self.random.uniform(0.05, 0.3))
