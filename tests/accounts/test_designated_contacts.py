@@ -13,6 +13,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from successdesk.accounts import demo_roster
 from successdesk.accounts.models import (
     AuditEntry,
     Customer,
@@ -396,3 +397,20 @@ def test_admins_browse_rosters_fees_and_training_in_the_django_admin_read_only(
     designation = DesignatedContact.objects.get(user=dc)
     page = client.get(f"/admin/accounts/designatedcontact/{designation.pk}/change/")
     assert page.status_code == 200 and 'name="removed_at"' not in page.content.decode()
+
+
+def test_the_demo_roster_trains_and_names_the_demo_contacts_and_can_run_again(
+    northwind: Customer, contoso: Customer, contoso_user: User
+) -> None:
+    subscribe(northwind)
+    subscribe(contoso, "standard")
+    person(northwind, "dc@northwind.example")
+    demo_roster.load()
+    demo_roster.load()
+    assert active(northwind) == ["dc@northwind.example"]
+    assert active(contoso) == ["dc@contoso.example"]
+    assert DesignatedContact.objects.count() == 2
+    required = {"basic-online-training", "program-administration"}
+    for email in ("dc@northwind.example", "dc@contoso.example"):
+        done = TrainingCompletion.objects.filter(user__email=email)
+        assert set(done.values_list("course__slug", flat=True)) == required
