@@ -124,7 +124,7 @@ def remote_access_request(
 
 def _locked(case: Case, grant_id: int) -> RemoteAccessGrant:
     grant = (
-        RemoteAccessGrant.objects.select_for_update()
+        RemoteAccessGrant.objects.select_for_update(of=("self",))
         .select_related("case__customer")
         .filter(pk=grant_id, case=case)
         .first()
