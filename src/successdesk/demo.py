@@ -19,6 +19,7 @@ from successdesk.packages.catalog import catalog_load
 from successdesk.packages.models import PackageVersion
 from successdesk.packages.selectors import subscription_current
 from successdesk.service_requests import demo as service_requests_demo
+from successdesk.triage import demo as triage_demo
 
 DEMO_PASSWORD = "success-demo-2026"  # noqa: S105 - printed on purpose by `make run`
 
@@ -87,6 +88,7 @@ def load_demo() -> None:
             )
     demo_roster.load()
     service_requests_demo.load()
+    triage_demo.load()
 
 
 def sign_in_lines() -> list[str]:

@@ -1,3 +1,14 @@
-from django.urls import URLPattern
+from django.urls import include, path
 
-urlpatterns: list[URLPattern] = []
+from . import triage
+
+urlpatterns = [
+    path("triage/", triage.triage_queue, name="triage_queue"),
+    path("queues/", triage.team_queues, name="team_queues"),
+    path("queues/<slug:slug>/", triage.team_queue, name="team_queue"),
+    path("my-cases/", triage.my_cases, name="my_cases"),
+    path("cases/<str:number>/triage/", triage.case_triage_page, name="case_triage"),
+    path("cases/<str:number>/link-customer/", triage.case_link, name="case_link_customer"),
+    path("cases/<str:number>/sla/", triage.sla_badges, name="sla_badges"),
+    path("reports/", include("successdesk.reports.urls")),
+]

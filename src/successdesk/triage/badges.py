@@ -56,12 +56,19 @@ class SlaBadge:
 
     @property
     def time_text(self) -> str:
-        """``2h 10m left``, ``1h 5m over``; nothing once the clock stopped."""
+        """``2h 10m left``, ``1h 5m over`` (business time); nothing once stopped."""
         if self.state in ("met", "missed"):
             return ""
         if self.remaining < timedelta(0):
-            return f"{format_duration(-self.remaining)} over"
-        return f"{format_duration(self.remaining)} left"
+            return f"{_short(-self.remaining)} over"
+        if self.state == "breached":
+            return "overdue"  # reached at closing time: no business time has passed since
+        return f"{_short(self.remaining)} left"
+
+
+def _short(value: timedelta) -> str:
+    """Hours and minutes, no seconds: ``286h``, ``2h 10m``, ``45m``, ``0m``."""
+    return format_duration(timedelta(minutes=value // timedelta(minutes=1)))
 
 
 class Calendars:

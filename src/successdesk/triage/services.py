@@ -65,8 +65,7 @@ def _locked(case: Case) -> Case:
 
 def _assignee_for(team: SupportTeam, at: datetime) -> User | None:
     """The agent the team's strategy picks now (and the round-robin cursor moves on)."""
-    TeamSettings.objects.get_or_create(team=team)
-    setting = TeamSettings.objects.select_for_update().get(team=team)
+    setting, _ = TeamSettings.objects.select_for_update().get_or_create(team=team)
     if not setting.auto_assign:
         return None
     open_cases = (
@@ -76,19 +75,25 @@ def _assignee_for(team: SupportTeam, at: datetime) -> User | None:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    members = (
-        TeamMembership.objects.filter(team=team, user__is_active=True, user__customer__isnull=True)
+    members = {
+        m.user_id: m
+        for m in TeamMembership.objects.filter(
+            team=team, user__is_active=True, user__customer__isnull=True
+        )
+        .select_related("user")
         .annotate(open_cases=Coalesce(Subquery(open_cases), 0))
-        .values_list("user_id", "is_available", "open_cases")
-    )
-    agents = [Agent(id=uid, available=ok, open_cases=n) for uid, ok, n in members]
+    }
+    agents = [
+        Agent(id=uid, available=m.is_available, open_cases=m.open_cases)
+        for uid, m in members.items()
+    ]
     chosen = choose_assignee(setting.strategy, agents, setting.last_assigned_id)
     if chosen is None:
         return None
     setting.last_assigned_id = int(chosen)
     setting.last_assigned_at = at
     setting.save(update_fields=["last_assigned", "last_assigned_at"])
-    return User.objects.get(pk=chosen)
+    return members[int(chosen)].user
 
 
 def _route(

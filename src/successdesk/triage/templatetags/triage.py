@@ -1,0 +1,50 @@
+"""The triage panel and the live SLA badges, for the console's case-page hooks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils import timezone
+
+from successdesk.cases.models import Case
+from successdesk.triage.badges import badges_of
+from successdesk.triage.forms import LinkCustomerForm, TriageForm
+from successdesk.triage.selectors import case_facts, routing_suggestion, triage_record
+from successdesk.triage.services import TRIAGE_ROLES
+
+register = template.Library()
+
+
+def panel_context(
+    case: Case,
+    user: Any,
+    *,
+    form: TriageForm | None = None,
+    link_form: LinkCustomerForm | None = None,
+) -> dict[str, Any]:
+    """What the triage panel shows: the forms, where the rules send the case, the last
+    documentation."""
+    suggestion = routing_suggestion(case_facts(case))
+    return {
+        "case": case,
+        "can_triage": user.has_role(*TRIAGE_ROLES),
+        "form": form or TriageForm.for_case(case),
+        "link_form": link_form or (LinkCustomerForm() if case.customer_id is None else None),
+        "suggested_team": suggestion[0] if suggestion else None,
+        "suggested_rule": suggestion[1] if suggestion else None,
+        "record": triage_record(case),
+    }
+
+
+@register.inclusion_tag("triage/_panel.html", takes_context=True)
+def triage_panel(context: template.Context, case: Case) -> dict[str, Any]:
+    return {
+        **panel_context(case, context["request"].user),
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.inclusion_tag("triage/_sla_badges.html")
+def sla_badges(case: Case) -> dict[str, Any]:
+    return {"case": case, "badges": badges_of(case, timezone.now())}
