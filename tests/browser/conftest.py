@@ -30,9 +30,6 @@ def browser() -> Iterator[Browser]:
     executable = shutil.which("chromium")
     if executable is None:
         pytest.fail("Chromium is missing: apt-get install -y chromium (.ci/run does).")
-    # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by
-    # the test itself (fixtures, assertions) are still synchronous and safe.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield browser
@@ -67,6 +64,13 @@ class Person:
 
     def close(self) -> None:
         self.context.close()
+
+
+@pytest.fixture(autouse=True)
+def _orm_beside_playwright(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Playwright's sync API runs an event loop in the test's thread; the ORM calls the test
+    itself makes (fixtures, assertions) are still synchronous and safe."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture

@@ -173,6 +173,7 @@ def case_resolve(request: AuthedRequest, number: str) -> HttpResponse:
 @never_cache
 @login_required
 def attachment_download(request: AuthedRequest, pk: int) -> FileResponse:
+    _customer_only(request)
     try:
         found = attachment_get(user=request.user, pk=pk)
     except NotFound as exc:

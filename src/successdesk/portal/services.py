@@ -105,6 +105,7 @@ def request_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @never_cache
 @login_required
 def request_attachment(request: AuthedRequest, pk: int) -> FileResponse:
+    _customer_only(request)
     try:
         found = attachment_get(user=request.user, pk=pk)
     except NotFound as exc:
