@@ -232,13 +232,8 @@ def test_no_api_endpoint_shows_another_customers_data_to_any_role(
     tokens = {role: token_create(email=role) for role in ROLES if role != "anonymous"}
     failures: list[str] = []
     for path, operations in spec["paths"].items():
-        url = re.sub(
-            r"\{(\w+)\}",
-            lambda m: value_for(
-                "service_request" if "service-requests" in path else path, m.group(1), world
-            ),
-            path,
-        )
+        owner = "service_request" if "service-requests" in path else path
+        url = re.sub(r"\{(\w+)\}", lambda m, o=owner: value_for(o, m.group(1), world), path)
         for method, operation in operations.items():
             body = None
             if "requestBody" in operation:
