@@ -19,8 +19,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
-from functools import lru_cache
+from datetime import UTC, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from successdesk.domain.errors import CalendarError
@@ -31,11 +30,13 @@ HOUR_US = 3600 * SECOND_US
 DAY_US = 24 * HOUR_US
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
-CHUNK_DAYS = 64
+CHUNK_DAYS = 128
 CHUNK_US = CHUNK_DAYS * DAY_US
-# Offsets are sampled this often when a chunk is built; a zone would need two changes of
-# its UTC offset within this span for one to be missed (no zone in the tz database does).
-SAMPLE_US = 2 * HOUR_US
+# Offsets are sampled this often when a chunk is built, and changes are then found to the
+# second by bisection. A change would be missed only if the offset changed and changed
+# back within this span; no zone in the tz database does that (changes are months apart).
+SAMPLE_US = 6 * HOUR_US
+_NO_OFFSET = timedelta(0)
 
 # Supported instants: whole chunks that keep every local date in year 1..9999.
 FIRST_CHUNK = -((EPOCH - datetime(1, 1, 3, tzinfo=UTC)) // US // CHUNK_US)
@@ -48,19 +49,33 @@ Windows = tuple[tuple[int, int], ...]
 Chunk = tuple[list[int], list[int], list[int], int]
 
 
-def to_datetime(us: int, tz: ZoneInfo) -> datetime:
-    """The aware datetime in ``tz`` for an instant in epoch microseconds."""
-    return (EPOCH + timedelta(microseconds=us)).astimezone(tz)
+def to_datetime(us: int, tz: tzinfo) -> datetime:
+    """The aware datetime in ``tz`` for an instant in epoch microseconds (exact: integer
+    seconds, then the microseconds; ``fold`` is set in a repeated hour)."""
+    seconds, micro = divmod(us, SECOND_US)
+    value = datetime.fromtimestamp(seconds, tz)
+    return value.replace(microsecond=micro) if micro else value
 
 
 class Timeline:
     """Open intervals of a weekly schedule with per-date exceptions, in one time zone."""
 
+    max_chunks = 4096  # chunks kept (128 days each: 1,400 years); then the cache restarts
+
     def __init__(self, tz: ZoneInfo, weekly: tuple[Windows, ...], special: Mapping[int, Windows]):
         self._tz = tz
         self._weekly = weekly  # index 0 = Monday
         self._special = dict(special)  # epoch day -> that date's windows
-        self.chunk = lru_cache(maxsize=2048)(self._build_chunk)
+        self.chunks: dict[int, Chunk] = {}
+
+    def chunk(self, k: int) -> Chunk:
+        """Chunk ``k`` (instants ``[k * CHUNK_US, (k + 1) * CHUNK_US)``), built once."""
+        found = self.chunks.get(k)
+        if found is None:
+            if len(self.chunks) >= self.max_chunks:
+                self.chunks.clear()
+            found = self.chunks[k] = self._build_chunk(k)
+        return found
 
     # -- building ------------------------------------------------------------------------
 
@@ -69,10 +84,9 @@ class Timeline:
         special = self._special.get(day)
         return self._weekly[(day + 3) % 7] if special is None else special
 
-    def _offset(self, us: int) -> int:
-        utc = EPOCH + timedelta(microseconds=us)
-        local = utc.astimezone(self._tz)
-        return (local.replace(tzinfo=None) - utc.replace(tzinfo=None)) // US
+    def _offset(self, us: int) -> timedelta:
+        """The zone's UTC offset at an instant (offsets change on whole seconds)."""
+        return datetime.fromtimestamp(us // SECOND_US, self._tz).utcoffset() or _NO_OFFSET
 
     def _pieces(self, a: int, b: int) -> list[tuple[int, int, int]]:
         """Split ``[a, b)`` into runs of constant UTC offset: ``(start, end, offset)``."""
@@ -91,9 +105,9 @@ class Timeline:
                 else:
                     hi = mid
             t = hi * SECOND_US
-            pieces.append((start, t, offset))
+            pieces.append((start, t, offset // US))
             start, offset = t, self._offset(t)
-        pieces.append((start, b, offset))
+        pieces.append((start, b, offset // US))
         return pieces
 
     def _build_chunk(self, k: int) -> Chunk:
@@ -171,7 +185,7 @@ class Timeline:
     def add(self, s: int, d: int) -> int:
         """The first instant at which ``d`` (> 0) of open time has elapsed after ``s``."""
         k = s // CHUNK_US
-        starts, ends, cums, total = self.chunk(k)
+        starts, ends, cums, total = self.chunks.get(k) or self.chunk(k)
         i = bisect_right(ends, s)
         used = cums[i] - ends[i] + max(starts[i], s) if i < len(ends) else total
         target = used + d

@@ -1,11 +1,11 @@
 """Business calendars: weekly hours in a time zone, holidays and closures.
 
 An instant is *open* when its local wall-clock time, on its local date, falls inside an
-open window of that date. Windows are wall-clock times, so across a DST change a window
-08:00-20:00 holds 11 or 13 real hours, and open time is always real elapsed time. A
-wall time inside a spring-forward gap never happens (a window edge in the gap acts as the
-first instant after the gap); a wall time in a fall-back overlap happens twice and is
-open both times. docs/sla.md explains the rules with examples.
+open window of that date. Windows are wall-clock times and open time is real elapsed
+time, so a window that spans a DST change holds an hour less or more that day (a 24x7 day
+has 23 or 25 hours). A wall time inside a spring-forward gap never happens (a window edge
+in the gap acts as the first instant after the gap); a wall time in a fall-back overlap
+happens twice and is open both times. docs/sla.md explains the rules with examples.
 
 The domain never reads the clock: every query takes the instant explicitly.
 """
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -34,6 +34,7 @@ _MIDNIGHT = time(0)
 _WHOLE_DAY: tuple[Window, ...] = ((_MIDNIGHT, _MIDNIGHT),)
 _EPOCH_DATE = date(1970, 1, 1)
 DEFAULT_HOLIDAY_YEARS = range(2020, 2041)
+_EPOCH, _US, _MIN_US, _MAX_US, _to_datetime = tl.EPOCH, tl.US, tl.MIN_US, tl.MAX_US, tl.to_datetime
 NEXT_CLOSE_HORIZON = timedelta(days=366)
 
 
@@ -129,6 +130,23 @@ def _check_date(value: object, what: str) -> date:
     return value
 
 
+_RANGE = f"{tl.to_datetime(_MIN_US, UTC).date()} to {tl.to_datetime(_MAX_US - 1, UTC).date()} UTC"
+_DURATIONS: dict[timedelta, int] = {}  # validated durations -> microseconds (a memo)
+_fromtimestamp = datetime.fromtimestamp
+
+
+def _duration_us(duration: object) -> int:
+    """Microseconds of a non-negative timedelta, memoized; anything else is refused."""
+    if not isinstance(duration, timedelta):
+        raise InvalidInput(f"duration must be a timedelta; got {duration!r}.", field="duration")
+    if duration < timedelta(0):
+        raise InvalidInput(f"duration must not be negative; got {duration}.", field="duration")
+    if len(_DURATIONS) >= 4096:
+        _DURATIONS.clear()
+    d = _DURATIONS[duration] = duration // _US
+    return d
+
+
 def _instant(value: datetime, name: str) -> int:
     """Epoch microseconds of an aware datetime; naive or out-of-range input is refused."""
     try:
@@ -140,7 +158,9 @@ def _instant(value: datetime, name: str) -> int:
             field=name,
         ) from None
     if not tl.MIN_US <= us < tl.MAX_US:
-        raise InvalidInput(f"{name} {value.isoformat()} is outside years 1 to 9999.", field=name)
+        raise InvalidInput(
+            f"{name} {value.isoformat()} is outside the supported range {_RANGE}.", field=name
+        )
     return us
 
 
@@ -302,7 +322,7 @@ class BusinessCalendar:
     # -- queries --------------------------------------------------------------------------
 
     def _out(self, us: int) -> datetime:
-        return tl.to_datetime(us, self._tz)
+        return _to_datetime(us, self._tz)
 
     def is_open(self, at: datetime) -> bool:
         t = _instant(at, "at")
@@ -328,19 +348,28 @@ class BusinessCalendar:
 
         A zero duration gives :meth:`next_open`; a negative one is refused.
         """
-        s = _instant(start, "start")
-        if not isinstance(duration, timedelta):
-            raise InvalidInput(f"duration must be a timedelta; got {duration!r}.", field="duration")
-        if duration < timedelta(0):
-            raise InvalidInput(f"duration must not be negative; got {duration}.", field="duration")
-        d = duration // tl.US
-        if self._timeline is None:
-            if s + d >= tl.MAX_US:
-                raise InvalidInput("The result would fall after year 9999.", field="duration")
-            return self._out(s + d)
-        if d == 0:
-            return self._out(self._timeline.next_open(s))
-        return self._out(self._timeline.add(s, d))
+        # The hot path of every SLA computation, kept lean: validated durations are
+        # memoized, and zero, out-of-range and 24x7 cases go to _add_edge.
+        try:
+            s: int = (start - _EPOCH) // _US
+            d = _DURATIONS[duration]
+        except (TypeError, KeyError):
+            s = _instant(start, "start")
+            d = _duration_us(duration)
+        timeline = self._timeline
+        if d and _MIN_US <= s < _MAX_US and timeline is not None:
+            seconds, micro = divmod(timeline.add(s, d), 1_000_000)
+            result = _fromtimestamp(seconds, self._tz)
+            return result.replace(microsecond=micro) if micro else result
+        return self._add_edge(start, s, d)
+
+    def _add_edge(self, start: datetime, s: int, d: int) -> datetime:
+        _instant(start, "start")  # refuses an out-of-range start
+        if self._timeline is not None:
+            return self._out(self._timeline.next_open(s))  # d == 0
+        if s + d >= _MAX_US:
+            raise InvalidInput("The result would fall after year 9999.", field="duration")
+        return self._out(s + d)
 
     def between(self, start: datetime, end: datetime) -> timedelta:
         """The open time in ``[start, end)``; zero when ``end <= start``."""
