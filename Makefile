@@ -16,7 +16,7 @@ PYTHON_FOR_VENV := $(shell for c in python$$(cat .python-version 2>/dev/null) py
 	if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
 	command -v $$c; break; fi; done)
 
-.PHONY: help install run web worker migrate demo test lint typecheck contracts checks audit pytest chromium bench-sla clean
+.PHONY: help install run web worker migrate demo test lint typecheck contracts checks audit domain-coverage pytest chromium bench-sla clean
 
 help:
 	@echo "make run      set up (.venv, install, migrate, demo data) and serve on http://$(HOST):$(PORT) with the worker"
@@ -73,11 +73,15 @@ chromium:
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 		else echo "The browser tests need Chromium: sudo apt-get install -y chromium" >&2; exit 1; fi; }
 
+domain-coverage: install
+	$(BIN)/pytest tests/domain -q --cov=successdesk.domain --cov-branch \
+		--cov-report=term-missing:skip-covered --cov-fail-under=100
+
 pytest: install chromium
 	@mkdir -p var
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-test: lint typecheck contracts checks audit pytest
+test: lint typecheck contracts checks audit domain-coverage pytest
 
 bench-sla: install
 	$(PY) -m pip install --quiet -e '.[bench]'

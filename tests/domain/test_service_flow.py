@@ -94,3 +94,38 @@ def test_a_bad_recommendation_is_refused_naming_the_field(bad: dict[str, str], f
 def test_a_recommendation_without_priority_is_medium() -> None:
     (rec,) = parse_recommendations([{"area": "a", "finding": "b", "suggestion": "c"}])
     assert rec.priority == "medium"
+
+
+def test_an_unknown_status_is_refused_naming_the_statuses() -> None:
+    from successdesk.domain.errors import InvalidInput
+    from successdesk.domain.service_flow import allowed_next
+
+    with pytest.raises(InvalidInput) as info:
+        allowed_next("finished")
+    assert info.value.field == "status" and "delivered" in info.value.message
+
+
+@pytest.mark.parametrize(
+    ("raw", "field"),
+    [
+        ("not a list", "recommendations"),
+        ([{"area": "a", "finding": "f", "suggestion": "s"}] * 31, "recommendations"),
+        (["not an object"], "recommendations[0]"),
+    ],
+)
+def test_malformed_recommendations_are_refused_naming_where(raw: object, field: str) -> None:
+    from successdesk.domain.errors import InvalidInput
+    from successdesk.domain.service_flow import parse_recommendations
+
+    with pytest.raises(InvalidInput) as info:
+        parse_recommendations(raw)  # type: ignore[arg-type]
+    assert info.value.field == field
+
+
+def test_an_overlong_reason_is_refused() -> None:
+    from successdesk.domain.errors import InvalidInput
+    from successdesk.domain.service_flow import step
+
+    with pytest.raises(InvalidInput) as info:
+        step("submitted", "declined", kind="csv_import", assigned=False, reason="x" * 100_000)
+    assert info.value.field == "reason"
