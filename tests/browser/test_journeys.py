@@ -21,6 +21,9 @@ def test_a_case_from_the_portal_to_a_reply_with_phone_intake_on_the_way(
     media_root: Any,
     tmp_path: Path,
 ) -> None:
+    from successdesk.accounts.services import team_ensure
+
+    team_ensure(name="Platform", members=[support_agent], lead=support_agent)
     customer = people("customer")
     page = customer.sign_in(northwind_user.email, PASSWORD)
     assert "/portal/" in page.url
@@ -62,7 +65,19 @@ def test_a_case_from_the_portal_to_a_reply_with_phone_intake_on_the_way(
     console.wait_for_selector("text=Give the caller this number")
     phone_case = Case.objects.get(severity=1)
     assert phone_case.channel == "phone"
+
+    # ...and documents and routes it.
+    console.fill("input[name=triage-category]", "hub")
+    console.fill("input[name=triage-product_area]", "Advocate hub")
+    console.select_option("select[name=triage-severity]", "1")
+    console.select_option("select[name=triage-team]", label="Platform")
+    console.click("text=Save and route")
+    console.wait_for_load_state()
+    phone_case.refresh_from_db()
+    assert phone_case.team is not None and phone_case.team.name == "Platform"
     triage.shot("console-phone-case")
+    console.goto("/console/triage/")
+    triage.shot("console-triage-queue")
 
     # An agent replies to the customer's case.
     agent = people("agent")
@@ -78,3 +93,50 @@ def test_a_case_from_the_portal_to_a_reply_with_phone_intake_on_the_way(
     assert "a fix ships tonight" in page.content()
     assert "Resolution target" in page.content()
     customer.shot("portal-case-reply")
+
+
+def test_a_designated_contact_approves_remote_access_and_meets_the_fair_usage_limit(
+    people: Any,
+    premier_northwind: Customer,
+    northwind_user: User,
+    support_agent: User,
+    media_root: Any,
+) -> None:
+    from successdesk.cases.services import CaseDraft, case_open
+    from successdesk.domain.intake import Source
+    from successdesk.service_requests.services import service_request_submit
+    from tests.conftest import designate
+
+    designate(northwind_user)
+    case = case_open(
+        source=Source.PORTAL,
+        requester=northwind_user,
+        draft=CaseDraft(subject="Leaderboard empty", description="No points shown", severity=2),
+    )
+    agent = people("agent")
+    desk = agent.sign_in(support_agent.email, PASSWORD)
+    desk.goto(f"/console/cases/{case.number}/")
+    desk.fill("#ra-reason", "To look at the leaderboard settings with you.")
+    desk.click("text=Ask for access")
+    desk.wait_for_selector("text=Withdraw")
+
+    contact = people("designated contact")
+    page = contact.sign_in(northwind_user.email, PASSWORD)
+    page.goto(f"/portal/cases/{case.number}/")
+    contact.shot("portal-remote-access-request")
+    page.click("button[value=approve]")
+    page.wait_for_load_state()
+    assert "approved" in page.content().lower()
+    contact.shot("portal-remote-access-approved")
+
+    # Four admin tasks already this month; the fifth is the last one.
+    for n in range(4):
+        service_request_submit(requester=northwind_user, kind="csv_import", details=f"Import {n}")
+    page.goto("/portal/services/new/")
+    page.select_option("select[name=kind]", "csv_import")
+    page.fill("textarea[name=details]", "Import 400 advocates from the attached list.")
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    page.goto("/portal/services/new/")
+    assert "5 of 5" in page.content()
+    contact.shot("portal-fair-usage-limit")

@@ -94,7 +94,7 @@ def test_killed_processes_lose_no_case_make_no_duplicate_and_leave_nothing_stuck
     token = token_create(email=user.email)
     smtp = django_settings.MAILERS["default"]["OPTIONS"]
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DATABASE_URL": database_url(connection.settings_dict),
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "EMAIL_HOST": "127.0.0.1",
