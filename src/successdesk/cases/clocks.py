@@ -16,6 +16,14 @@ from successdesk.packages.models import PackageVersion
 from .models import Case
 
 KINDS: tuple[ClockKind, ...] = ("first_response", "resolution")
+# The Case fields that store() writes: save them together.
+STORED_FIELDS = (
+    "sla_clocks",
+    "first_response_due_at",
+    "resolution_due_at",
+    "first_response_at_risk_at",
+    "resolution_at_risk_at",
+)
 
 
 def calendar_of(version: PackageVersion) -> BusinessCalendar:

@@ -88,12 +88,7 @@ def comment_add(
                 clocks.stop_first_response(locked, at)
                 locked.first_responded_at = at
                 locked.save(
-                    update_fields=[
-                        "sla_clocks",
-                        "first_response_due_at",
-                        "first_responded_at",
-                        "updated_at",
-                    ]
+                    update_fields=[*clocks.STORED_FIELDS, "first_responded_at", "updated_at"]
                 )
                 CaseEvent.objects.create(case=case, at=at, actor=author, kind="first_response")
             notify_reply(locked, comment)
