@@ -98,7 +98,7 @@ class Filters(Schema):
     status: (
         Literal["open", "submitted", "accepted", "in_progress", "delivered", "declined"] | None
     ) = None
-    kind: str | None = Field(None, max_length=40)
+    kind: ServiceKind | None = None
     limit: int = Field(50, ge=1, le=200)
     offset: int = Field(0, ge=0, le=1_000_000)
 
