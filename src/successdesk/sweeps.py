@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from successdesk.cases.remote_access import remote_access_record_expiries
 from successdesk.notifications.delivery import deliver_due
 from successdesk.triage.escalations import sla_sweep
 
@@ -17,6 +18,7 @@ log = logging.getLogger(__name__)
 SWEEPS: dict[str, Callable[[], int]] = {
     "notifications": deliver_due,
     "sla_escalations": sla_sweep,
+    "remote_access_expiries": remote_access_record_expiries,
 }
 
 
