@@ -1,0 +1,521 @@
+"""Shared parts of the benchmark scripts: processes, databases, servers and the load client.
+
+Every process a benchmark starts goes through ``Processes``, which ends them (their whole
+process group) when the ``with`` block ends, however it ends. Only loopback addresses.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+ROOT = Path(__file__).resolve().parents[1]
+VENV_BIN = ROOT / ".venv" / "bin"
+PEER_DIR = ROOT / "benchmarks" / ".peer"
+LOG_DIR = PEER_DIR / "logs"
+LOOPBACK = "127.0.0.1"
+PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
+# A production-settings key for the benchmark servers only (never a real deployment).
+BENCH_SECRET_KEY = "bench-only-" + "k3y-" * 16
+
+# The same server for every target: gunicorn, sync workers, one per core, no access log.
+GUNICORN_WORKERS = 2
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+# --- processes ----------------------------------------------------------------------------
+class Processes:
+    """Start processes in their own process groups; end all of them on exit."""
+
+    def __init__(self) -> None:
+        self.started: list[tuple[str, subprocess.Popen[bytes]]] = []
+        LOG_DIR.mkdir(parents=True, exist_ok=True)
+
+    def start(
+        self,
+        name: str,
+        cmd: list[str],
+        *,
+        env: Mapping[str, str] | None = None,
+        cwd: Path | None = None,
+    ) -> subprocess.Popen[bytes]:
+        out = (LOG_DIR / f"{name}.log").open("wb")
+        proc = subprocess.Popen(
+            cmd,
+            env={**os.environ, **(env or {})},
+            cwd=cwd or ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: ended as one below
+        )
+        out.close()
+        self.started.append((name, proc))
+        return proc
+
+    def stop(self, proc: subprocess.Popen[bytes], timeout: float = 15) -> None:
+        if proc.poll() is None:
+            try:
+                os.killpg(proc.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                return
+            try:
+                proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+
+    def __enter__(self) -> Processes:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        for _, proc in reversed(self.started):
+            self.stop(proc)
+
+
+def run(cmd: list[str], *, env: Mapping[str, str] | None = None, cwd: Path | None = None) -> str:
+    """Run a command to completion; its stdout, or its output and an error if it fails."""
+    done = subprocess.run(
+        cmd,
+        env={**os.environ, **(env or {})},
+        cwd=cwd or ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        sys.stderr.write(done.stdout + done.stderr)
+        raise SystemExit(f"failed ({done.returncode}): {' '.join(cmd)}")
+    return done.stdout
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((LOOPBACK, 0))
+        return int(sock.getsockname()[1])
+
+
+class _KeepRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+_NO_REDIRECTS = urllib.request.build_opener(_KeepRedirects)
+
+
+def http(
+    url: str,
+    *,
+    method: str = "GET",
+    headers: Mapping[str, str] | None = None,
+    body: bytes | None = None,
+    timeout: float = 30,
+) -> tuple[int, bytes]:
+    """One request; redirects are answers too (not followed)."""
+    request = urllib.request.Request(url, data=body, method=method, headers=dict(headers or {}))
+    try:
+        with _NO_REDIRECTS.open(request, timeout=timeout) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+def login_cookies(
+    base: str,
+    login_path: str,
+    *,
+    username: str,
+    password: str,
+    headers: Mapping[str, str] | None = None,
+    scheme: str = "http",
+) -> str:
+    """Sign in through a Django login form; the ``Cookie`` header value of the session.
+
+    Cookies are kept by hand: behind the proxy headers they are ``Secure``, which a cookie
+    jar would not send over plain HTTP on loopback.
+    """
+    import http.client
+    import re
+    from http.cookies import SimpleCookie
+    from urllib.parse import urlencode, urlsplit
+
+    host = urlsplit(base).netloc
+    jar: dict[str, str] = {}
+
+    def call(method: str, body: bytes | None = None, extra: Mapping[str, str] | None = None) -> str:
+        conn = http.client.HTTPConnection(host, timeout=30)
+        cookie = "; ".join(f"{k}={v}" for k, v in jar.items())
+        conn.request(
+            method,
+            login_path,
+            body=body,
+            headers={**(headers or {}), **(extra or {}), **({"Cookie": cookie} if cookie else {})},
+        )
+        response = conn.getresponse()
+        text = response.read().decode(errors="replace")
+        for header in response.headers.get_all("Set-Cookie") or []:
+            for name, morsel in SimpleCookie(header).items():
+                jar[name] = morsel.value
+        conn.close()
+        if response.status not in (200, 302):
+            raise SystemExit(f"sign-in at {base}{login_path}: {response.status} {text[:300]}")
+        if method == "POST" and response.status != 302:
+            raise SystemExit(f"sign-in at {base}{login_path} failed (no redirect)")
+        return text
+
+    page = call("GET")
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    if not found:
+        raise SystemExit(f"no CSRF token on {base}{login_path}")
+    form = urlencode(
+        {"username": username, "password": password, "csrfmiddlewaretoken": found.group(1)}
+    ).encode()
+    call(
+        "POST",
+        form,
+        {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Referer": f"{scheme}://{host}{login_path}",
+            "Origin": f"{scheme}://{host}",
+        },
+    )
+    return "; ".join(f"{k}={v}" for k, v in jar.items())
+
+
+def wait_http(url: str, *, headers: Mapping[str, str] | None = None, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            status, _ = http(url, headers=headers, timeout=5)
+            if status < 500:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"{url} did not answer within {timeout:.0f} s (see {LOG_DIR})")
+
+
+# --- which SuccessDesk ------------------------------------------------------------------------
+def successdesk_source(mode: str) -> tuple[dict[str, str], str]:
+    """The environment that selects the SuccessDesk code to measure, and its label.
+
+    ``head``: the committed code (``git archive HEAD src`` under ``.peer/``), so that
+    half-made edits in the shared work tree change nothing; ``worktree``: the work tree.
+    """
+    if mode == "worktree":
+        return {}, "work tree"
+    import io
+    import tarfile
+
+    sha = run(["git", "rev-parse", "HEAD"]).strip()
+    target = PEER_DIR / f"successdesk-{sha[:12]}"
+    if not (target / "src" / "successdesk").is_dir():
+        archive = subprocess.run(
+            ["git", "archive", "--format=tar", sha, "src"],
+            cwd=ROOT,
+            capture_output=True,
+            check=True,
+        ).stdout
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(target, filter="data")
+    return {"PYTHONPATH": str(target / "src")}, f"commit {sha[:12]}"
+
+
+# --- PostgreSQL -----------------------------------------------------------------------------
+def pg_connect(database: str = "postgres", *, autocommit: bool = True):  # type: ignore[no-untyped-def]
+    import psycopg
+
+    return psycopg.connect(f"{PG_URL}/{database}", autocommit=autocommit)
+
+
+def pg_recreate(database: str) -> str:
+    """Drop and create a database for one benchmark run; its URL."""
+    with pg_connect() as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{database}"')
+    return f"{PG_URL}/{database}"
+
+
+def pg_drop(database: str) -> None:
+    with pg_connect() as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+# --- the servers ----------------------------------------------------------------------------
+def gunicorn_cmd(
+    gunicorn: Path, app: str, port: int, *, workers: int = GUNICORN_WORKERS
+) -> list[str]:
+    """The one gunicorn command line every target is served with."""
+    return [
+        str(gunicorn),
+        app,
+        "--bind",
+        f"{LOOPBACK}:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "sync",
+        "--timeout",
+        "60",
+        "--log-level",
+        "warning",
+    ]
+
+
+# --- the load client: wrk with a Lua script -------------------------------------------------
+WRK_LUA = r"""
+-- Generated by benchmarks/_harness.py: one request shape per target; POST bodies get a
+-- counter so every created record is distinct; done() prints one JSON line.
+local method = [==[{method}]==]
+local path = [==[{path}]==]
+local body_template = [==[{body}]==]
+local headers = {{}}
+{headers}
+local threads = {{}}
+local counter = 0
+local bad = 0
+local first_bad = ""
+
+function setup(thread)
+  table.insert(threads, thread)
+end
+
+function request()
+  counter = counter + 1
+  local body = nil
+  if body_template ~= "" then
+    body = string.gsub(body_template, "{{n}}", tostring(counter))
+  end
+  return wrk.format(method, path, headers, body)
+end
+
+function response(status, hdrs, resp_body)
+  if status >= 300 then
+    bad = bad + 1
+    if first_bad == "" then
+      first_bad = tostring(status) .. " " .. string.sub(resp_body or "", 1, 300)
+    end
+  end
+end
+
+function done(summary, latency, requests)
+  local bad_total = 0
+  local sample = ""
+  for _, t in ipairs(threads) do
+    bad_total = bad_total + (t:get("bad") or 0)
+    if sample == "" then sample = t:get("first_bad") or "" end
+  end
+  local e = summary.errors
+  io.write(string.format(
+    'BENCH {{"requests": %d, "duration_us": %d, "p50_us": %d, "p95_us": %d, "p99_us": %d, ' ..
+    '"bad_status": %d, "socket_errors": %d, "timeouts": %d}}\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95),
+    latency:percentile(99), bad_total, e.connect + e.read + e.write, e.timeout))
+  if sample ~= "" then
+    io.write("FIRST_BAD " .. string.gsub(sample, "\n", " ") .. "\n")
+  end
+  -- The latency histogram (microseconds: count), so that runs can be merged exactly.
+  local parts = {{}}
+  for i = 1, #latency do
+    local value, count = latency(i)
+    table.insert(parts, string.format("%d:%d", value, count))
+  end
+  io.write("HIST " .. table.concat(parts, " ") .. "\n")
+end
+"""
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What wrk measured: counts, time and the latency histogram (microseconds -> count).
+
+    wrk corrects its latency histogram for coordinated omission (it adds the samples a
+    stalled connection could not send); the percentiles here are its own, from that
+    histogram, so results of several runs merge exactly with ``merge``.
+    """
+
+    target: str
+    connections: int
+    requests: int
+    seconds: float
+    bad: int
+    histogram: dict[int, int]
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def percentile_ms(self, pct: float) -> float:
+        total = sum(self.histogram.values())
+        if not total:
+            return float("nan")
+        rank = pct / 100 * total
+        seen = 0
+        for value in sorted(self.histogram):
+            seen += self.histogram[value]
+            if seen >= rank:
+                return value / 1000
+        return max(self.histogram) / 1000
+
+    @property
+    def p50_ms(self) -> float:
+        return self.percentile_ms(50)
+
+    @property
+    def p95_ms(self) -> float:
+        return self.percentile_ms(95)
+
+    @property
+    def p99_ms(self) -> float:
+        return self.percentile_ms(99)
+
+    @staticmethod
+    def merge(results: list[LoadResult]) -> LoadResult:
+        histogram: dict[int, int] = {}
+        for result in results:
+            for value, count in result.histogram.items():
+                histogram[value] = histogram.get(value, 0) + count
+        first = results[0]
+        return LoadResult(
+            target=first.target,
+            connections=first.connections,
+            requests=sum(r.requests for r in results),
+            seconds=sum(r.seconds for r in results),
+            bad=sum(r.bad for r in results),
+            histogram=histogram,
+        )
+
+
+def _lua(text: str) -> str:
+    if "]==]" in text:
+        raise ValueError("text cannot be embedded in the Lua script")
+    return text
+
+
+def wrk(
+    target: str,
+    url: str,
+    *,
+    seconds: float,
+    connections: int,
+    method: str = "GET",
+    headers: Mapping[str, str] | None = None,
+    body: str = "",
+) -> LoadResult:
+    """Drive ``url`` for ``seconds`` with ``connections`` concurrent connections.
+
+    One wrk thread (wrk is C and event-driven: it needs a few % of one core at these
+    rates, leaving the CPU to the servers). ``{n}`` in ``body`` becomes a request counter.
+    """
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is needed for the load: apt-get install -y wrk")
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    header_lines = "\n".join(
+        f"headers[ [==[{_lua(k)}]==] ] = [==[{_lua(v)}]==]" for k, v in (headers or {}).items()
+    )
+    script = WRK_LUA.format(
+        method=_lua(method), path=_lua(path), body=_lua(body), headers=header_lines
+    )
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(script)
+        lua_path = handle.name
+    try:
+        out = run(
+            [
+                "wrk",
+                "-t1",
+                f"-c{connections}",
+                f"-d{max(1, round(seconds))}s",
+                "--timeout",
+                "30s",
+                "-s",
+                lua_path,
+                f"{parts.scheme}://{parts.netloc}",
+            ]
+        )
+    finally:
+        os.unlink(lua_path)
+    line = next(x for x in out.splitlines() if x.startswith("BENCH "))
+    data = json.loads(line[len("BENCH ") :])
+    for extra in out.splitlines():
+        if extra.startswith("FIRST_BAD "):
+            log(f"  {target}: a response was not 2xx: {extra[len('FIRST_BAD ') :][:300]}")
+    if data["socket_errors"] or data["timeouts"]:
+        log(f"  {target}: {data['socket_errors']} socket errors, {data['timeouts']} timeouts")
+    histogram: dict[int, int] = {}
+    for extra in out.splitlines():
+        if extra.startswith("HIST "):
+            for pair in extra[len("HIST ") :].split():
+                value, count = pair.split(":")
+                histogram[int(value)] = histogram.get(int(value), 0) + int(count)
+    return LoadResult(
+        target=target,
+        connections=connections,
+        requests=data["requests"],
+        seconds=data["duration_us"] / 1e6,
+        bad=data["bad_status"],
+        histogram=histogram,
+    )
+
+
+def percentile(values: Iterable[float], pct: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    if len(ordered) == 1:
+        return ordered[0]
+    return statistics.quantiles(ordered, n=100, method="inclusive")[int(pct) - 1]
+
+
+def table(rows: list[list[str]], header: list[str]) -> str:
+    """A plain-text table: the first column left-aligned, the others right-aligned."""
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(
+            str(c).ljust(w) if i == 0 else str(c).rjust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        )
+
+    return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])
+
+
+def machine_line() -> str:
+    cpu = ""
+    try:
+        for row in Path("/proc/cpuinfo").read_text().splitlines():
+            if row.startswith("model name"):
+                cpu = row.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    return (
+        f"{os.cpu_count()} cores ({cpu or 'unknown CPU'}), Python {sys.version.split()[0]}, "
+        f"load average {load}"
+    )

@@ -1,0 +1,285 @@
+"""Case intake over HTTP: SuccessDesk against django-helpdesk and a bare Django view, one run.
+
+    .venv/bin/python benchmarks/peer_intake.py [--quick] [--seconds 30] [--conn-max-age 60]
+
+All on this machine, on loopback:
+
+* django-helpdesk (pinned, with the Django it supports, djangorestframework, gunicorn and
+  psycopg) is installed in its own venv under ``benchmarks/.peer/`` (git-ignored) with a
+  minimal project generated there; a one-view Django project is the ceiling ("bare": one
+  view returning ``JsonResponse``, no middleware, no database);
+* two fresh PostgreSQL databases: SuccessDesk gets ``successdesk migrate``, ``successdesk
+  demo``, ``collectstatic`` and a token from ``successdesk createtoken dc@northwind.example``
+  (a Premier Success designated contact); django-helpdesk gets ``migrate``, a staff user, a
+  queue and a DRF token;
+* the three are served by the same gunicorn command line (2 sync workers: one per core)
+  and both desks with the same database connection setting (``--conn-max-age``);
+* wrk (one thread; a Lua script numbers each body) posts a new case to each, at
+  concurrency 1 and then 4, for ``--seconds`` per target and concurrency, split into
+  interleaved rounds so that other load on the machine falls on all three alike:
+  ``POST /api/v1/cases`` (bearer token) for SuccessDesk, ``POST /helpdesk/api/tickets/``
+  (token auth) for django-helpdesk, the same POST as SuccessDesk's to the bare view;
+* afterwards every 2xx answer must have left one row;
+* prints throughput, p50 and p95 per target and the ratios SuccessDesk/helpdesk at c=4
+  (goal >= 5x) and SuccessDesk/bare view at c=4 (goal >= 0.25).
+
+SuccessDesk runs its production settings and, by default, the Redis task backend
+(``--tasks``): the confirmation e-mail is an outbox row plus a job on Redis database 12;
+no worker runs. django-helpdesk sends its e-mails inline, so it gets Django's dummy e-mail
+backend: its mail costs it only the rendering (in its favour).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _harness import (
+    LOOPBACK,
+    VENV_BIN,
+    LoadResult,
+    Processes,
+    free_port,
+    gunicorn_cmd,
+    http,
+    log,
+    machine_line,
+    pg_connect,
+    pg_drop,
+    pg_recreate,
+    successdesk_source,
+    table,
+    wait_http,
+    wrk,
+)
+from _peers import (
+    BARE_APP_NAME,
+    HELPDESK_APP,
+    HELPDESK_SITE,
+    HELPDESK_VERSION,
+    PROXY_HEADERS,
+    SUCCESSDESK_APP,
+    bare_prepare,
+    helpdesk_env,
+    helpdesk_install,
+    helpdesk_prepare,
+    redis_flush,
+    successdesk_env,
+    successdesk_prepare,
+    successdesk_token,
+)
+
+SD_DB = "bench_intake_successdesk"
+HD_DB = "bench_intake_helpdesk"
+SUBJECT = "Dashboard shows no advocates #{n}"
+DESCRIPTION = (
+    "Since this morning the campaign dashboard shows no new advocates although the "
+    "referral form still accepts sign-ups. Steps: open Campaigns, pick Spring Referral, "
+    "look at the Advocates tab. Expected the 40 sign-ups from today; it shows none."
+)
+LABELS = {
+    "successdesk": "SuccessDesk POST /api/v1/cases",
+    "helpdesk": f"django-helpdesk {HELPDESK_VERSION} POST /api/tickets/",
+    "bare": "bare Django JsonResponse view",
+}
+
+
+def count_rows(database: str, table_name: str) -> int:
+    with pg_connect(database) as conn:
+        row = conn.execute(f"SELECT count(*) FROM {table_name}").fetchone()  # noqa: S608 - ours
+    return int(row[0]) if row else 0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="6 s per target and concurrency")
+    parser.add_argument(
+        "--seconds", type=float, default=30, help="per target and concurrency, over the rounds"
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds per measurement")
+    parser.add_argument("--tasks", choices=["redis", "database"], default="redis")
+    parser.add_argument(
+        "--conn-max-age",
+        type=int,
+        default=60,
+        help="database connection lifetime in seconds for both desks (0: one per request)",
+    )
+    parser.add_argument(
+        "--source",
+        choices=["head", "worktree"],
+        default="head",
+        help="measure the committed SuccessDesk (HEAD) or the work tree as it is",
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the databases afterwards")
+    args = parser.parse_args()
+    seconds = 6 if args.quick else args.seconds
+    rounds = max(1, min(args.rounds, int(seconds)))
+
+    log(machine_line())
+    peer_bin = helpdesk_install()
+    bare_env = bare_prepare()
+    source_env, source_label = successdesk_source(args.source)
+    log(f"SuccessDesk: {source_label}")
+
+    sd_env = successdesk_env(
+        pg_recreate(SD_DB), tasks=args.tasks, conn_max_age=args.conn_max_age, source_env=source_env
+    )
+    pg_recreate(HD_DB)
+    hd_env = helpdesk_env(HD_DB, conn_max_age=args.conn_max_age)
+    if args.tasks == "redis":
+        redis_flush()
+
+    log("SuccessDesk: migrate, demo data, collectstatic, token")
+    successdesk_prepare(sd_env)
+    sd_token = successdesk_token(sd_env, "dc@northwind.example")
+    log("django-helpdesk: migrate, staff user, queue, token")
+    hd_token, queue_id, _ = helpdesk_prepare(hd_env)
+
+    ports = {"successdesk": free_port(), "helpdesk": free_port(), "bare": free_port()}
+    base = {name: f"http://{LOOPBACK}:{port}" for name, port in ports.items()}
+    json_headers = {**PROXY_HEADERS, "Content-Type": "application/json"}
+    sd_body = json.dumps({"subject": SUBJECT, "description": DESCRIPTION, "severity": 3})
+    hd_body = json.dumps(
+        {
+            "queue": queue_id,
+            "title": SUBJECT,
+            "description": DESCRIPTION,
+            "submitter_email": "dc@northwind.example",
+            "priority": 3,
+        }
+    )
+    sd_headers = {**json_headers, "Authorization": f"Bearer {sd_token}"}
+    targets = {  # name: (url, headers, body); {n} in a body is numbered by wrk's script
+        "successdesk": (f"{base['successdesk']}/api/v1/cases", sd_headers, sd_body),
+        "helpdesk": (
+            f"{base['helpdesk']}/helpdesk/api/tickets/",
+            {**json_headers, "Authorization": f"Token {hd_token}"},
+            hd_body,
+        ),
+        "bare": (f"{base['bare']}/api/v1/cases", sd_headers, sd_body),
+    }
+
+    results: dict[tuple[str, int], LoadResult] = {}
+    every_run: list[LoadResult] = []
+    with Processes() as procs:
+        procs.start(
+            "intake-successdesk",
+            gunicorn_cmd(VENV_BIN / "gunicorn", SUCCESSDESK_APP, ports["successdesk"]),
+            env=sd_env,
+        )
+        procs.start(
+            "intake-helpdesk",
+            gunicorn_cmd(peer_bin / "gunicorn", HELPDESK_APP, ports["helpdesk"]),
+            env=hd_env,
+            cwd=HELPDESK_SITE,
+        )
+        procs.start(
+            "intake-bare",
+            gunicorn_cmd(VENV_BIN / "gunicorn", BARE_APP_NAME, ports["bare"]),
+            env=bare_env,
+        )
+        wait_http(base["successdesk"] + "/healthz", headers=PROXY_HEADERS)
+        wait_http(base["helpdesk"] + "/helpdesk/", headers=PROXY_HEADERS)
+        wait_http(base["bare"] + "/", headers=PROXY_HEADERS)
+
+        # One request each first: it must be a 201, or the figures would mean nothing.
+        for name, (url, headers, body) in targets.items():
+            status, answer = http(
+                url, method="POST", headers=headers, body=body.replace("{n}", "0").encode()
+            )
+            if status != 201:
+                raise SystemExit(f"{name}: POST {url} answered {status}: {answer[:500]!r}")
+        log(
+            f"all three answer 201; {seconds:.0f} s per target and concurrency in {rounds} "
+            "interleaved rounds, after a 2 s warm-up each"
+        )
+        for name, (url, headers, body) in targets.items():
+            every_run.append(
+                wrk(name, url, seconds=2, connections=1, method="POST", headers=headers, body=body)
+            )
+        names = list(targets)
+        for connections in (1, 4):
+            runs: dict[str, list[LoadResult]] = {name: [] for name in names}
+            for round_no in range(rounds):
+                # The order turns each round: no target always runs first or last.
+                for name in names[round_no % 3 :] + names[: round_no % 3]:
+                    url, headers, body = targets[name]
+                    run_result = wrk(
+                        name,
+                        url,
+                        seconds=seconds / rounds,
+                        connections=connections,
+                        method="POST",
+                        headers=headers,
+                        body=body,
+                    )
+                    runs[name].append(run_result)
+                    every_run.append(run_result)
+            for name in names:
+                merged = LoadResult.merge(runs[name])
+                results[(name, connections)] = merged
+                log(
+                    f"  {name:<12} c={connections}: {merged.rps:7.1f} req/s, "
+                    f"p50 {merged.p50_ms:6.1f} ms, p95 {merged.p95_ms:6.1f} ms"
+                    + (f", {merged.bad} not 2xx" if merged.bad else "")
+                )
+
+    # Every 2xx answer must have left one row; wrk stops counting at its deadline, so up to
+    # one request per connection and run may have been written without being counted.
+    for name, database, table_name in (
+        ("successdesk", SD_DB, "cases_case"),
+        ("helpdesk", HD_DB, "helpdesk_ticket"),
+    ):
+        runs_of = [r for r in every_run if r.target == name]
+        answered = 1 + sum(r.requests - r.bad for r in runs_of)
+        rows = count_rows(database, table_name)
+        slack = sum(r.connections for r in runs_of)
+        verdict = "ok" if 0 <= rows - answered <= slack else "MISMATCH"
+        log(f"{name}: {rows} rows for {answered} 2xx answers (+ <= {slack} in flight): {verdict}")
+
+    if not args.keep:
+        pg_drop(SD_DB)
+        pg_drop(HD_DB)
+        if args.tasks == "redis":
+            redis_flush()
+
+    rows_out = [
+        [
+            LABELS[name],
+            str(c),
+            f"{results[(name, c)].rps:.1f}",
+            f"{results[(name, c)].p50_ms:.1f}",
+            f"{results[(name, c)].p95_ms:.1f}",
+            str(results[(name, c)].requests),
+            str(results[(name, c)].bad),
+        ]
+        for c in (1, 4)
+        for name in ("successdesk", "helpdesk", "bare")
+    ]
+    vs_peer = results[("successdesk", 4)].rps / results[("helpdesk", 4)].rps
+    vs_peer_1 = results[("successdesk", 1)].rps / results[("helpdesk", 1)].rps
+    vs_bare = results[("successdesk", 4)].rps / results[("bare", 4)].rps
+    print()
+    print(
+        f"Case creation over HTTP. SuccessDesk {source_label} (tasks={args.tasks}); gunicorn "
+        f"2 sync workers each; PostgreSQL, CONN_MAX_AGE={args.conn_max_age} for both desks; "
+        f"wrk, {seconds:.0f} s per row in {rounds} interleaved rounds. {machine_line()}"
+    )
+    print(table(rows_out, ["target", "c", "req/s", "p50 ms", "p95 ms", "requests", "not 2xx"]))
+    print()
+    print(
+        f"SuccessDesk / django-helpdesk at c=4: {vs_peer:.2f}x "
+        f"(goal >= 5x: {'met' if vs_peer >= 5 else 'NOT met'}); at c=1: {vs_peer_1:.2f}x"
+    )
+    print(
+        f"SuccessDesk / bare view at c=4: {vs_bare:.3f} "
+        f"(goal >= 0.25: {'met' if vs_bare >= 0.25 else 'NOT met'})"
+    )
+
+
+if __name__ == "__main__":
+    main()
