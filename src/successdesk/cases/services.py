@@ -120,9 +120,9 @@ def case_open(
     check_intake(
         source=source,
         severity=draft.severity,
-        phone=phone_line(at),
+        phone=lambda: phone_line(at),
         entitlements=grants,
-        included_in=tuple(packages_including(source.channel.value)),
+        included_in=lambda: packages_including(source.channel.value),
     )
     matches = detect(draft.subject, draft.description, load_default_rules())
 

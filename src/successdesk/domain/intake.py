@@ -5,11 +5,12 @@ Pure: the phone line's status and the customer's entitlements are passed in.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from successdesk.domain.entitlements import Entitlements, ensure_entitled
+from successdesk.domain.entitlements import Entitlements, ensure_entitled, has_feature
 from successdesk.domain.errors import InvalidInput
 
 
@@ -80,16 +81,20 @@ def check_intake(
     *,
     source: Source,
     severity: int,
-    phone: PhoneLine,
+    phone: PhoneLine | Callable[[], PhoneLine],
     entitlements: Entitlements | None,
-    included_in: tuple[str, ...] = (),
+    included_in: Sequence[str] | Callable[[], Sequence[str]] = (),
 ) -> None:
     """Refuse what the channel or the package does not allow, saying what to do instead.
 
     ``entitlements`` is None for a sender not yet matched to a customer (checked at triage).
+    ``phone`` and ``included_in`` only word a refusal: either may be a function, called
+    only then (each is a lookup that an accepted case does not need).
     """
     check_severity(severity)
     if severity == 1 and source.channel is not Channel.PHONE:
+        if callable(phone):
+            phone = phone()
         raise Severity1RequiresPhone(
             "Severity 1 issues must be phoned in so that we can start on them at once. "
             + phone.sentence(),
@@ -99,5 +104,9 @@ def check_intake(
             phone_open_now=phone.open_now,
             phone_next_open=phone.next_open.isoformat() if phone.next_open else None,
         )
-    if entitlements is not None:
-        ensure_entitled(entitlements, source.channel.value, included_in=included_in)
+    if entitlements is not None and not has_feature(entitlements, source.channel.value):
+        ensure_entitled(
+            entitlements,
+            source.channel.value,
+            included_in=included_in() if callable(included_in) else included_in,
+        )
