@@ -25,3 +25,9 @@ def attachment_response(file: object, *, name: str, content_type: str) -> FileRe
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def parse_id(raw: str | None) -> int | None:
+    """A database id from a form value, or None for anything else (too long, not digits)."""
+    raw = (raw or "").strip()
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else None

@@ -35,7 +35,7 @@ from successdesk.cases.services import (
 from successdesk.domain.errors import DomainError, NotFound
 from successdesk.domain.intake import Source
 from successdesk.domain.lifecycle import ResolutionType, allowed_targets
-from successdesk.web import attachment_response, refuse
+from successdesk.web import attachment_response, parse_id, refuse
 
 
 def staff_only(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
@@ -184,7 +184,7 @@ def case_status(request: AuthedRequest, number: str) -> HttpResponse:
 def case_reassign(request: AuthedRequest, number: str) -> HttpResponse:
     case = _get(request, number)
     raw = request.POST.get("assignee", "")
-    assignee = User.objects.filter(pk=raw).first() if raw.isdigit() else None
+    assignee = User.objects.filter(pk=parse_id(raw)).first() if parse_id(raw) else None
     try:
         case_assign(case=case, assignee=assignee, by=request.user)
     except DomainError as exc:

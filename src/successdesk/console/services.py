@@ -3,6 +3,7 @@ excluded requests and remote access."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from django.contrib import messages
@@ -39,7 +40,7 @@ from successdesk.service_requests.services import (
     service_request_assign,
     usage_extra_grant,
 )
-from successdesk.web import refuse
+from successdesk.web import parse_id, refuse
 
 from .cases import staff_only
 
@@ -135,7 +136,7 @@ def request_advance(request: AuthedRequest, pk: int) -> HttpResponse:
 def request_assign(request: AuthedRequest, pk: int) -> HttpResponse:
     item = _request(request, pk)
     raw = request.POST.get("assignee", "")
-    assignee = User.objects.filter(pk=raw).first() if raw.isdigit() else None
+    assignee = User.objects.filter(pk=parse_id(raw)).first() if parse_id(raw) else None
     try:
         service_request_assign(request=item, assignee=assignee, by=request.user)
     except DomainError as exc:
@@ -212,7 +213,8 @@ def remote_access_ask(request: AuthedRequest, number: str) -> HttpResponse:
             by=request.user,
             target=request.POST.get("target", ""),
             reason=request.POST.get("reason", ""),
-            duration=timedelta(hours=int(hours) if hours.isdigit() else 0),
+            # An unreadable number is 0 hours, which the service refuses with its reason.
+            duration=timedelta(hours=int(hours) if re.fullmatch(r"[0-9]{1,3}", hours) else 0),
         )
     except DomainError as exc:
         messages.error(request, exc.message)
