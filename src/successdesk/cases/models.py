@@ -24,6 +24,10 @@ class CaseSequence(models.Model):
         return f"{self.name}: {self.last_value}"
 
 
+# Queue order (successdesk.triage.selectors.QUEUE_ORDER) as index fields.
+QUEUE_INDEX_ORDER = ["-routing_priority", "severity", "resolution_due_at", "created_at", "id"]
+
+
 class Case(models.Model):
     number = models.CharField(max_length=20, unique=True)
     customer = models.ForeignKey(
@@ -98,6 +102,23 @@ class Case(models.Model):
             models.Index(fields=["first_response_at_risk_at"], name="case_first_response_risk"),
             models.Index(fields=["resolution_at_risk_at"], name="case_resolution_risk"),
             models.Index(fields=["created_at"], name="case_created"),
+            # The team queues and "my cases" (successdesk.triage.selectors) in queue order,
+            # over open cases only: a first page reads its rows straight from the index,
+            # whatever the number of cases (docs/performance.md). The status lists are the
+            # selectors' TEAM_QUEUE_STATUSES and OPEN_STATUSES: the planner uses a partial
+            # index only for a query with the same statuses.
+            models.Index(
+                fields=["team", *QUEUE_INDEX_ORDER],
+                condition=models.Q(status__in=["new", "triaged", "in_progress"]),
+                name="case_team_queue_open",
+            ),
+            models.Index(
+                fields=["assignee", *QUEUE_INDEX_ORDER],
+                condition=models.Q(
+                    status__in=["new", "triaged", "in_progress", "awaiting_customer"]
+                ),
+                name="case_assignee_queue_open",
+            ),
         ]
 
     def __str__(self) -> str:
