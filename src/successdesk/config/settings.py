@@ -240,12 +240,14 @@ def mailers_from_env(default_backend: str) -> dict[str, dict[str, object]]:
             "use_ssl": env_bool("EMAIL_USE_SSL", False),
             "timeout": env_int("EMAIL_TIMEOUT", 10),
         }
+    elif backend.endswith("filebased.EmailBackend"):
+        options = {"file_path": env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))}
     return {"default": {"BACKEND": backend, "OPTIONS": options}}
 
 
 SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-# Local runs print mail to the console unless EMAIL_BACKEND says otherwise.
-MAILERS = mailers_from_env("django.core.mail.backends.console.EmailBackend")
+# Local runs write each e-mail to a file under var/mail/ unless EMAIL_BACKEND says otherwise.
+MAILERS = mailers_from_env("django.core.mail.backends.filebased.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "SuccessDesk <support@vendor.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # A worker that dies while sending leaves its claim; another may retry after this long.
@@ -328,5 +330,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "django.tasks": {"level": env_str("TASKS_LOG_LEVEL", "WARNING")},
+        "django_tasks": {"level": env_str("TASKS_LOG_LEVEL", "WARNING")},
+        "django_tasks_db": {"level": env_str("TASKS_LOG_LEVEL", "WARNING")},
+    },
 }
