@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from django import forms
-from django.http import FileResponse, Http404
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
 
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.http.response import HttpResponseBase
+from django.views.decorators.cache import never_cache
+
+from successdesk.accounts.models import User
 from successdesk.domain.errors import DomainError, NotFound
 
 
@@ -31,3 +39,30 @@ def parse_id(raw: str | None) -> int | None:
     """A database id from a form value, or None for anything else (too long, not digits)."""
     raw = (raw or "").strip()
     return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else None
+
+
+View = Callable[..., HttpResponseBase]
+
+
+def staff_only(view: View) -> View:
+    """Signed in, vendor staff (anyone else: 404), never cached."""
+
+    @wraps(view)
+    def wrapped(request: Any, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not request.user.is_vendor_staff:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return login_required(never_cache(wrapped))
+
+
+def require_customer(request: Any) -> None:
+    """The portal is the customer's: vendor staff get 404 there."""
+    if request.user.customer_id is None:
+        raise Http404
+
+
+def staff_member(raw: str | None) -> User | None:
+    """The vendor staff user a form's select names, or None."""
+    pk = parse_id(raw)
+    return User.objects.filter(pk=pk, customer__isnull=True).first() if pk else None

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
-from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from successdesk.accounts.http import AuthedRequest
@@ -35,18 +31,7 @@ from successdesk.cases.services import (
 from successdesk.domain.errors import DomainError, NotFound
 from successdesk.domain.intake import Source
 from successdesk.domain.lifecycle import ResolutionType, allowed_targets
-from successdesk.web import attachment_response, parse_id, refuse
-
-
-def staff_only(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    def wrapped(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not request.user.is_vendor_staff:
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return login_required(never_cache(wrapped))
+from successdesk.web import attachment_response, refuse, staff_member, staff_only
 
 
 @staff_only
@@ -183,8 +168,7 @@ def case_status(request: AuthedRequest, number: str) -> HttpResponse:
 @require_POST
 def case_reassign(request: AuthedRequest, number: str) -> HttpResponse:
     case = _get(request, number)
-    raw = request.POST.get("assignee", "")
-    assignee = User.objects.filter(pk=parse_id(raw)).first() if parse_id(raw) else None
+    assignee = staff_member(request.POST.get("assignee"))
     try:
         case_assign(case=case, assignee=assignee, by=request.user)
     except DomainError as exc:

@@ -40,9 +40,7 @@ from successdesk.service_requests.services import (
     service_request_assign,
     usage_extra_grant,
 )
-from successdesk.web import parse_id, refuse
-
-from .cases import staff_only
+from successdesk.web import refuse, staff_member, staff_only
 
 
 def _request(request: AuthedRequest, pk: int) -> ServiceRequest:
@@ -135,8 +133,7 @@ def request_advance(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def request_assign(request: AuthedRequest, pk: int) -> HttpResponse:
     item = _request(request, pk)
-    raw = request.POST.get("assignee", "")
-    assignee = User.objects.filter(pk=parse_id(raw)).first() if parse_id(raw) else None
+    assignee = staff_member(request.POST.get("assignee"))
     try:
         service_request_assign(request=item, assignee=assignee, by=request.user)
     except DomainError as exc:

@@ -29,9 +29,7 @@ from successdesk.triage.selectors import (
 )
 from successdesk.triage.services import case_link_customer, case_triage
 from successdesk.triage.templatetags.triage import panel_context
-from successdesk.web import refuse
-
-from .cases import staff_only
+from successdesk.web import refuse, staff_only
 
 PAGE_SIZE = 50
 QUEUE_TEMPLATE = "console/triage/queue.html"

@@ -24,18 +24,13 @@ from successdesk.cases.services import CaseDraft, case_open, case_transition, ph
 from successdesk.domain.errors import DomainError, NotFound
 from successdesk.domain.intake import Source
 from successdesk.domain.lifecycle import customer_visible_label
-from successdesk.web import attachment_response, refuse
-
-
-def _customer_only(request: AuthedRequest) -> None:
-    if request.user.customer_id is None:
-        raise Http404
+from successdesk.web import attachment_response, refuse, require_customer
 
 
 @never_cache
 @login_required
 def case_list(request: AuthedRequest) -> HttpResponse:
-    _customer_only(request)
+    require_customer(request)
     status = request.GET.get("status", "open")
     qs = cases_filter(
         cases_visible_to(request.user), status=status or None, q=request.GET.get("q")
@@ -60,7 +55,7 @@ def case_list(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def follow_all_cases(request: AuthedRequest) -> HttpResponse:
-    _customer_only(request)
+    require_customer(request)
     from successdesk.notifications.services import preference_follow_all_cases
 
     follow = request.POST.get("follow") == "1"
@@ -80,7 +75,7 @@ def follow_all_cases(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_new(request: AuthedRequest) -> HttpResponse:
-    _customer_only(request)
+    require_customer(request)
     form = CaseForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -115,7 +110,7 @@ def case_new(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_detail(request: AuthedRequest, number: str) -> HttpResponse:
-    _customer_only(request)
+    require_customer(request)
     try:
         case = case_get(user=request.user, number=number)
     except NotFound as exc:
@@ -153,7 +148,7 @@ def case_detail(request: AuthedRequest, number: str) -> HttpResponse:
 @require_POST
 def case_resolve(request: AuthedRequest, number: str) -> HttpResponse:
     """The customer says the case is solved (an "other solution" in their words)."""
-    _customer_only(request)
+    require_customer(request)
     try:
         case = case_get(user=request.user, number=number)
         case_transition(
@@ -173,7 +168,7 @@ def case_resolve(request: AuthedRequest, number: str) -> HttpResponse:
 @never_cache
 @login_required
 def attachment_download(request: AuthedRequest, pk: int) -> FileResponse:
-    _customer_only(request)
+    require_customer(request)
     try:
         found = attachment_get(user=request.user, pk=pk)
     except NotFound as exc:

@@ -33,13 +33,7 @@ from successdesk.service_requests.selectors import (
     usage_view,
 )
 from successdesk.service_requests.services import service_request_submit
-from successdesk.web import attachment_response, refuse
-
-
-def _customer_only(request: AuthedRequest) -> None:
-    if request.user.customer_id is None:
-        raise Http404
-
+from successdesk.web import attachment_response, refuse, require_customer
 
 # --- Service requests ---------------------------------------------------------------------
 
@@ -47,7 +41,7 @@ def _customer_only(request: AuthedRequest) -> None:
 @never_cache
 @login_required
 def request_list(request: AuthedRequest) -> HttpResponse:
-    _customer_only(request)
+    require_customer(request)
     status = request.GET.get("status", "")
     qs = requests_filter(requests_visible_to(request.user), status=status or None)
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
@@ -63,7 +57,7 @@ def request_list(request: AuthedRequest) -> HttpResponse:
 def request_new(request: AuthedRequest) -> HttpResponse:
     """The form says what is left this month before anything is typed; kinds whose pool is
     used up (or not in the package) are not offered."""
-    _customer_only(request)
+    require_customer(request)
     usage = usage_view(request.user.customer, timezone.now())  # type: ignore[arg-type]
     form = ServiceRequestForm(
         request.POST or None, request.FILES or None, initial={"kind": request.GET.get("kind")}
@@ -89,7 +83,7 @@ def request_new(request: AuthedRequest) -> HttpResponse:
 @never_cache
 @login_required
 def request_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    _customer_only(request)
+    require_customer(request)
     try:
         item = request_get(user=request.user, number=pk)
     except NotFound as exc:
@@ -105,7 +99,7 @@ def request_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @never_cache
 @login_required
 def request_attachment(request: AuthedRequest, pk: int) -> FileResponse:
-    _customer_only(request)
+    require_customer(request)
     try:
         found = attachment_get(user=request.user, pk=pk)
     except NotFound as exc:
@@ -119,7 +113,7 @@ def request_attachment(request: AuthedRequest, pk: int) -> FileResponse:
 @require_POST
 def exclusion_hint(request: AuthedRequest) -> HttpResponse:
     """htmx: what the text being typed seems to ask for that the package excludes."""
-    _customer_only(request)
+    require_customer(request)
     post = request.POST
     hints = exclusion_check(
         customer=request.user.customer,
@@ -135,7 +129,7 @@ def exclusion_hint(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def remote_access_answer(request: AuthedRequest, number: str, pk: int) -> HttpResponse:
-    _customer_only(request)
+    require_customer(request)
     try:
         case = case_get(user=request.user, number=number)
     except NotFound as exc:
@@ -181,7 +175,7 @@ def _library_refusal(request: AuthedRequest, exc: DomainError) -> HttpResponse:
 @never_cache
 @login_required
 def library(request: AuthedRequest) -> HttpResponse:
-    _customer_only(request)
+    require_customer(request)
     try:
         library_access(request.user, timezone.now())
     except DomainError as exc:
@@ -205,7 +199,7 @@ def library(request: AuthedRequest) -> HttpResponse:
 @never_cache
 @login_required
 def library_item(request: AuthedRequest, slug: str) -> HttpResponse:
-    _customer_only(request)
+    require_customer(request)
     try:
         library_access(request.user, timezone.now())
         item = item_get(slug=slug)
@@ -220,7 +214,7 @@ def library_item(request: AuthedRequest, slug: str) -> HttpResponse:
 
 @login_required
 def library_download(request: AuthedRequest, slug: str) -> HttpResponseBase:
-    _customer_only(request)
+    require_customer(request)
     try:
         found = content_download(user=request.user, slug=slug)
     except NotFound as exc:

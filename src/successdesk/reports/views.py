@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from successdesk.accounts.http import AuthedRequest
-from successdesk.console.cases import staff_only
+from successdesk.web import staff_only
 
 from . import selectors, tables
 from .forms import PeriodForm, SlaPeriodForm

@@ -4,32 +4,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0003_remoteaccessgrant'),
+        ("cases", "0003_remoteaccessgrant"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='case',
-            name='first_response_at_risk_at',
+            model_name="case",
+            name="first_response_at_risk_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='case',
-            name='resolution_at_risk_at',
+            model_name="case",
+            name="resolution_at_risk_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['first_response_at_risk_at'], name='case_first_response_risk'),
+            model_name="case",
+            index=models.Index(
+                fields=["first_response_at_risk_at"], name="case_first_response_risk"
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['resolution_at_risk_at'], name='case_resolution_risk'),
+            model_name="case",
+            index=models.Index(fields=["resolution_at_risk_at"], name="case_resolution_risk"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['created_at'], name='case_created'),
+            model_name="case",
+            index=models.Index(fields=["created_at"], name="case_created"),
         ),
     ]
