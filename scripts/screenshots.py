@@ -1,7 +1,7 @@
 """Take the README's screenshots from a running SuccessDesk with demo data.
 
-    .venv/bin/successdesk runserver 127.0.0.1:8000 &   # after `successdesk demo`
-    .venv/bin/python scripts/screenshots.py http://127.0.0.1:8000 docs/screenshots
+.venv/bin/successdesk runserver 127.0.0.1:8000 &   # after `successdesk demo`
+.venv/bin/python scripts/screenshots.py http://127.0.0.1:8000 docs/screenshots
 """
 
 from __future__ import annotations
