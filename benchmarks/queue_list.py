@@ -21,8 +21,9 @@ All on this machine, on loopback:
   connection for ``--seconds``: ``GET /api/v1/cases`` (first page, and a deep page by
   ``offset``) as a support agent and as Northwind's designated contact; the triage
   queue and a team queue from ``GET /api/v1/queue`` (first page and the 10th keyset
-  page) and the console's queue pages (``/console/triage/``, ``/console/queues/…``), each
-  when it exists in the measured code; ``/console/cases/`` as well.
+  page) and the console's queue pages (``/console/triage/``, ``/console/queues/…``,
+  ``/console/my-cases/`` of the signed-in triage agent), each when it exists in the
+  measured code; ``/console/cases/`` as well.
 * django-helpdesk gets its own database with ``--helpdesk-size`` tickets loaded the same
   way (5 % open) and its staff ticket list is measured: the page ``/helpdesk/tickets/`` and
   the JSON its table loads (``datatables_ticket_list``, first 25 rows).
@@ -266,7 +267,12 @@ def case_columns(setup: dict[str, Any]) -> dict[str, str]:
     closed = "s.status IN ('resolved','closed')"
     return {
         "id": "b.g",
-        "number": "%(prefix)s::text || lpad((b.g + %(number_shift)s::bigint)::text, 6, '0')",
+        # Like numbers.py: at least six digits (PostgreSQL's lpad would cut longer ones).
+        "number": (
+            "%(prefix)s::text || CASE WHEN b.g + %(number_shift)s::bigint < 1000000 "
+            "THEN lpad((b.g + %(number_shift)s::bigint)::text, 6, '0') "
+            "ELSE (b.g + %(number_shift)s::bigint)::text END"
+        ),
         "customer_id": "c.customer_id",
         "is_verified": "true",
         "requester_name": "'Requester ' || (b.g %% 997)",
@@ -480,6 +486,7 @@ def successdesk_pages(
         ("console /console/triage/", f"{base}/console/triage/", console, True),
         (f"console /console/queues/{team}/", f"{base}/console/queues/{team}/", console, True),
         ("console /console/queues/ (overview)", f"{base}/console/queues/", console, True),
+        ("console /console/my-cases/", f"{base}/console/my-cases/", console, True),
         ("console /console/cases/", f"{base}/console/cases/", console, False),
     ]
     return pages
