@@ -112,6 +112,13 @@ class Case(models.Model):
                 condition=models.Q(status__in=["new", "triaged", "in_progress"]),
                 name="case_team_queue_open",
             ),
+            # The teams overview counts each team's queue, and the unassigned part of it,
+            # from this index alone.
+            models.Index(
+                fields=["team", "assignee"],
+                condition=models.Q(status__in=["new", "triaged", "in_progress"]),
+                name="case_team_open_assignee",
+            ),
             models.Index(
                 fields=["assignee", *QUEUE_INDEX_ORDER],
                 condition=models.Q(
