@@ -262,10 +262,19 @@ settings.configure(
     ROOT_URLCONF=__name__,
     MIDDLEWARE=[],
     INSTALLED_APPS=[],
-    DATABASES={},
+    DATABASES={"default": {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": os.environ.get("BARE_DB_NAME", "postgres"),
+        "USER": "postgres",
+        "HOST": "127.0.0.1",
+        "PORT": "5432",
+        "CONN_MAX_AGE": int(os.environ.get("BARE_CONN_MAX_AGE", "0")),
+        "CONN_HEALTH_CHECKS": True,
+    }},
 )
 
 from django.core.wsgi import get_wsgi_application  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.http import JsonResponse  # noqa: E402
 from django.urls import path  # noqa: E402
 
@@ -274,13 +283,37 @@ def view(request):
     return JsonResponse({"number": "CS-000001", "status": "new"}, status=201)
 
 
-urlpatterns = [path("", view), path("api/v1/cases", view)]
+def insert(request):
+    # The least a request that keeps something can do: one INSERT, one commit.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO bare_case (body) VALUES (%s) RETURNING id", [request.body.decode()]
+        )
+        (pk,) = cursor.fetchone()
+    return JsonResponse({"id": pk, "status": "new"}, status=201)
+
+
+urlpatterns = [path("", view), path("api/v1/cases", view), path("api/v1/cases-insert", insert)]
 application = get_wsgi_application()
 """
 
 
-def bare_prepare() -> dict[str, str]:
-    """Write the one-view project; the environment to serve it with (project venv)."""
+def bare_prepare(database: str | None = None, *, conn_max_age: int = 0) -> dict[str, str]:
+    """Write the one-view project; the environment to serve it with (project venv).
+
+    With ``database`` (an existing one), its ``bare_case`` table is made for the view that
+    inserts one row per request.
+    """
     BARE_SITE.mkdir(parents=True, exist_ok=True)
     (BARE_SITE / "bareapp.py").write_text(BARE_APP)
-    return {"SECRET_KEY": BENCH_SECRET_KEY, "PYTHONPATH": str(BARE_SITE)}
+    env = {"SECRET_KEY": BENCH_SECRET_KEY, "PYTHONPATH": str(BARE_SITE)}
+    if database:
+        from _harness import pg_connect
+
+        with pg_connect(database) as conn:
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS bare_case (id bigserial PRIMARY KEY, "
+                "body text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())"
+            )
+        env.update(BARE_DB_NAME=database, BARE_CONN_MAX_AGE=str(conn_max_age))
+    return env

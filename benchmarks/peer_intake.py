@@ -16,9 +16,11 @@ All on this machine, on loopback:
   and both desks with the same database connection setting (``--conn-max-age``);
 * wrk (one thread; a Lua script numbers each body) posts a new case to each, at
   concurrency 1 and then 4, for ``--seconds`` per target and concurrency, split into
-  interleaved rounds so that other load on the machine falls on all three alike:
+  interleaved rounds so that other load on the machine falls on all alike:
   ``POST /api/v1/cases`` (bearer token) for SuccessDesk, ``POST /helpdesk/api/tickets/``
-  (token auth) for django-helpdesk, the same POST as SuccessDesk's to the bare view;
+  (token auth) for django-helpdesk, the same POST as SuccessDesk's to the bare view and,
+  for reference, to a second bare view that inserts the body as one row (one INSERT, one
+  commit: the least a request that keeps something costs on this database);
 * afterwards every 2xx answer must have left one row;
 * prints throughput, p50 and p95 per target and the ratios SuccessDesk/helpdesk at c=4
   (goal >= 5x) and SuccessDesk/bare view at c=4 (goal >= 0.25).
@@ -75,16 +77,24 @@ from _peers import (
 
 SD_DB = "bench_intake_successdesk"
 HD_DB = "bench_intake_helpdesk"
+BARE_DB = "bench_intake_bare"
 SUBJECT = "Dashboard shows no advocates #{n}"
 DESCRIPTION = (
     "Since this morning the campaign dashboard shows no new advocates although the "
     "referral form still accepts sign-ups. Steps: open Campaigns, pick Spring Referral, "
     "look at the Advocates tab. Expected the 40 sign-ups from today; it shows none."
 )
+# Where each target keeps what it creates (the bare view keeps nothing).
+STORED = (
+    ("successdesk", SD_DB, "cases_case"),
+    ("helpdesk", HD_DB, "helpdesk_ticket"),
+    ("bare_insert", BARE_DB, "bare_case"),
+)
 LABELS = {
     "successdesk": "SuccessDesk POST /api/v1/cases",
     "helpdesk": f"django-helpdesk {HELPDESK_VERSION} POST /api/tickets/",
     "bare": "bare Django JsonResponse view",
+    "bare_insert": "bare view + one INSERT (reference)",
 }
 
 
@@ -121,7 +131,6 @@ def main() -> None:
 
     log(machine_line())
     peer_bin = helpdesk_install()
-    bare_env = bare_prepare()
     source_env, source_label = successdesk_source(args.source)
     log(f"SuccessDesk: {source_label}")
 
@@ -130,6 +139,8 @@ def main() -> None:
     )
     pg_recreate(HD_DB)
     hd_env = helpdesk_env(HD_DB, conn_max_age=args.conn_max_age)
+    pg_recreate(BARE_DB)
+    bare_env = bare_prepare(BARE_DB, conn_max_age=args.conn_max_age)
     if args.tasks == "redis":
         redis_flush()
 
@@ -140,6 +151,7 @@ def main() -> None:
     hd_token, queue_id, _ = helpdesk_prepare(hd_env)
 
     ports = {"successdesk": free_port(), "helpdesk": free_port(), "bare": free_port()}
+    ports["bare_insert"] = ports["bare"]  # the same server, another view
     base = {name: f"http://{LOOPBACK}:{port}" for name, port in ports.items()}
     json_headers = {**PROXY_HEADERS, "Content-Type": "application/json"}
     sd_body = json.dumps({"subject": SUBJECT, "description": DESCRIPTION, "severity": 3})
@@ -161,6 +173,7 @@ def main() -> None:
             hd_body,
         ),
         "bare": (f"{base['bare']}/api/v1/cases", sd_headers, sd_body),
+        "bare_insert": (f"{base['bare']}/api/v1/cases-insert", sd_headers, sd_body),
     }
 
     results: dict[tuple[str, int], LoadResult] = {}
@@ -193,6 +206,7 @@ def main() -> None:
             )
             if status != 201:
                 raise SystemExit(f"{name}: POST {url} answered {status}: {answer[:500]!r}")
+        before = {name: count_rows(db, table_name) for name, db, table_name in STORED}
         log(
             f"all three answer 201; {seconds:.0f} s per target and concurrency in {rounds} "
             "interleaved rounds, after a 2 s warm-up each"
@@ -206,7 +220,8 @@ def main() -> None:
             runs: dict[str, list[LoadResult]] = {name: [] for name in names}
             for round_no in range(rounds):
                 # The order turns each round: no target always runs first or last.
-                for name in names[round_no % 3 :] + names[: round_no % 3]:
+                turn = round_no % len(names)
+                for name in names[turn:] + names[:turn]:
                     url, headers, body = targets[name]
                     run_result = wrk(
                         name,
@@ -230,13 +245,10 @@ def main() -> None:
 
     # Every 2xx answer must have left one row; wrk stops counting at its deadline, so up to
     # one request per connection and run may have been written without being counted.
-    for name, database, table_name in (
-        ("successdesk", SD_DB, "cases_case"),
-        ("helpdesk", HD_DB, "helpdesk_ticket"),
-    ):
+    for name, database, table_name in STORED:
         runs_of = [r for r in every_run if r.target == name]
-        answered = 1 + sum(r.requests - r.bad for r in runs_of)
-        rows = count_rows(database, table_name)
+        answered = sum(r.requests - r.bad for r in runs_of)
+        rows = count_rows(database, table_name) - before[name]
         slack = sum(r.connections for r in runs_of)
         verdict = "ok" if 0 <= rows - answered <= slack else "MISMATCH"
         log(f"{name}: {rows} rows for {answered} 2xx answers (+ <= {slack} in flight): {verdict}")
@@ -244,6 +256,7 @@ def main() -> None:
     if not args.keep:
         pg_drop(SD_DB)
         pg_drop(HD_DB)
+        pg_drop(BARE_DB)
         if args.tasks == "redis":
             redis_flush()
 
@@ -258,7 +271,7 @@ def main() -> None:
             str(results[(name, c)].bad),
         ]
         for c in (1, 4)
-        for name in ("successdesk", "helpdesk", "bare")
+        for name in LABELS
     ]
     vs_peer = results[("successdesk", 4)].rps / results[("helpdesk", 4)].rps
     vs_peer_1 = results[("successdesk", 1)].rps / results[("helpdesk", 1)].rps
