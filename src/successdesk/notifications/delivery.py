@@ -60,34 +60,41 @@ def _failed(note: Notification, exc: Exception) -> None:
 
 def deliver_many(pks: Iterable[int]) -> int:
     """Send the due, unclaimed notifications among ``pks`` over one connection; returns
-    how many were sent now."""
-    claimed = [pk for pk in pks if _claim(pk)]
-    if not claimed:
-        return 0
-    notes = Notification.objects.in_bulk(claimed)
-    mailer = mailers.default
+    how many were sent now.
+
+    Each row is claimed just before it is sent (not all at the start), so a long batch never
+    outlives its claims and no other worker can take a row this one is about to send.
+    """
+    mailer = None
     sent = 0
     try:
-        mailer.open()
-    except Exception as exc:
-        for pk in claimed:
-            _failed(notes[pk], exc)
-        return 0
-    try:
-        for pk in claimed:
-            note = notes[pk]
+        for pk in pks:
+            if not _claim(pk):
+                continue
+            note = Notification.objects.get(pk=pk)
+            if mailer is None:
+                mailer = mailers.default
+                try:
+                    mailer.open()
+                except Exception as exc:  # the server is down: retry later
+                    _failed(note, exc)
+                    mailer = None
+                    return sent
             try:
                 mailer.send_messages([_message(note)])
-            except Exception as exc:
+            except Exception as exc:  # any transport failure is retried
                 _failed(note, exc)
                 continue
-            Notification.objects.filter(pk=pk).update(sent_at=timezone.now(), claimed_until=None)
+            Notification.objects.filter(pk=pk, sent_at__isnull=True).update(
+                sent_at=timezone.now(), claimed_until=None
+            )
             sent += 1
     finally:
-        try:
-            mailer.close()
-        except Exception:
-            log.debug("closing the mail connection failed", exc_info=True)
+        if mailer is not None:
+            try:
+                mailer.close()
+            except Exception:  # closing a broken connection may fail too
+                log.debug("closing the mail connection failed", exc_info=True)
     return sent
 
 
