@@ -222,14 +222,16 @@ def successdesk_source(mode: str) -> tuple[dict[str, str], str]:
     """The environment that selects the SuccessDesk code to measure, and its label.
 
     ``head``: the committed code (``git archive HEAD src`` under ``.peer/``), so that
-    half-made edits in the shared work tree change nothing; ``worktree``: the work tree.
+    half-made edits in the shared work tree change nothing; any other commit the same way
+    (to measure before and after a change); ``worktree``: the work tree as it is.
     """
     if mode == "worktree":
         return {}, "work tree"
     import io
     import tarfile
 
-    sha = run(["git", "rev-parse", "HEAD"]).strip()
+    sha = run(["git", "rev-parse", "--verify", f"{'HEAD' if mode == 'head' else mode}^{{commit}}"])
+    sha = sha.strip()
     target = PEER_DIR / f"successdesk-{sha[:12]}"
     if not (target / "src" / "successdesk").is_dir():
         archive = subprocess.run(

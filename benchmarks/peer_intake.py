@@ -120,9 +120,8 @@ def main() -> None:
     )
     parser.add_argument(
         "--source",
-        choices=["head", "worktree"],
         default="head",
-        help="measure the committed SuccessDesk (HEAD) or the work tree as it is",
+        help="the SuccessDesk to measure: head (committed), a commit, or worktree (as it is)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the databases afterwards")
     args = parser.parse_args()
@@ -208,7 +207,7 @@ def main() -> None:
                 raise SystemExit(f"{name}: POST {url} answered {status}: {answer[:500]!r}")
         before = {name: count_rows(db, table_name) for name, db, table_name in STORED}
         log(
-            f"all three answer 201; {seconds:.0f} s per target and concurrency in {rounds} "
+            f"every target answers 201; {seconds:.0f} s per target and concurrency in {rounds} "
             "interleaved rounds, after a 2 s warm-up each"
         )
         for name, (url, headers, body) in targets.items():

@@ -499,7 +499,11 @@ def main() -> None:
     parser.add_argument("--helpdesk-size", type=int, default=100_000)
     parser.add_argument("--seconds", type=float, default=10, help="per page")
     parser.add_argument("--conn-max-age", type=int, default=60)
-    parser.add_argument("--source", choices=["head", "worktree"], default="head")
+    parser.add_argument(
+        "--source",
+        default="head",
+        help="the SuccessDesk to measure: head (committed), a commit, or worktree (as it is)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the databases afterwards")
     args = parser.parse_args()
     sizes = [20_000, 100_000] if args.quick else [int(x) for x in args.sizes.split(",")]

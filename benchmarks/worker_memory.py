@@ -269,7 +269,11 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=3000)
     parser.add_argument("--backends", default="database,redis")
     parser.add_argument("--timeout", type=float, default=600, help="seconds per backend at most")
-    parser.add_argument("--source", choices=["head", "worktree"], default="head")
+    parser.add_argument(
+        "--source",
+        default="head",
+        help="the SuccessDesk to measure: head (committed), a commit, or worktree (as it is)",
+    )
     args = parser.parse_args()
     count = 500 if args.quick else args.count
 
