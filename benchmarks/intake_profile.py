@@ -1,0 +1,106 @@
+"""Where one case intake goes: queries and CPU per ``POST /api/v1/cases``, in process.
+
+    .venv/bin/python benchmarks/intake_profile.py [--source head|COMMIT] [--cases 200]
+        [--profile]
+
+No HTTP server and no load: Django's test client posts ``--cases`` cases one after another
+to a fresh PostgreSQL database (``migrate``, ``demo``, a token for
+``dc@northwind.example``), with the production settings, persistent connections and the
+Redis task backend, as ``peer_intake.py`` runs it. Prints the SQL statements of one
+request and the median CPU time (``time.process_time``: this process only, so other load
+on the machine matters less than for wall time) and wall time per case. ``--profile``
+adds cProfile's 40 costliest functions (cumulative). Run it with ``--source`` before and
+after a change to see what the change did.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _harness import log, machine_line, pg_drop, pg_recreate, successdesk_source
+from _peers import (
+    redis_flush,
+    successdesk_env,
+    successdesk_prepare,
+    successdesk_python,
+    successdesk_token,
+)
+
+DB = "bench_intake_profile"
+CODE = """
+import cProfile, json, pstats, statistics, time
+from django.db import connection
+from django.test import Client
+
+client = Client()
+headers = {
+    "HTTP_AUTHORIZATION": "Bearer %(token)s",
+    "HTTP_X_FORWARDED_PROTO": "https",
+    "HTTP_HOST": "localhost",
+}
+body = json.dumps({"subject": "Dashboard shows no advocates", "severity": 3,
+                   "description": "Since this morning the campaign dashboard shows none."})
+
+def post():
+    response = client.post("/api/v1/cases", body, content_type="application/json", **headers)
+    assert response.status_code == 201, response.content
+
+for _ in range(5):  # warm: imports, calendars, connections
+    post()
+connection.force_debug_cursor = True  # log this request's SQL (reset when it starts)
+post()
+queries = list(connection.queries)
+connection.force_debug_cursor = False
+cpu, wall = [], []
+for _ in range(%(cases)d):
+    started, started_cpu = time.perf_counter(), time.process_time()
+    post()
+    cpu.append(time.process_time() - started_cpu)
+    wall.append(time.perf_counter() - started)
+print(f"{len(queries)} SQL statements in one request:")
+for query in queries:
+    print("  ", query["sql"][:110])
+print(f"per case: CPU median {statistics.median(cpu) * 1000:.1f} ms, "
+      f"wall median {statistics.median(wall) * 1000:.1f} ms ({%(cases)d} cases)")
+if %(profile)s:
+    profiler = cProfile.Profile(time.process_time)
+    profiler.enable()
+    for _ in range(50):
+        post()
+    profiler.disable()
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cases", type=int, default=200)
+    parser.add_argument("--profile", action="store_true", help="add cProfile's top 40")
+    parser.add_argument(
+        "--source",
+        default="head",
+        help="the SuccessDesk to measure: head (committed), a commit, or worktree (as it is)",
+    )
+    args = parser.parse_args()
+
+    log(machine_line())
+    source_env, source_label = successdesk_source(args.source)
+    log(f"SuccessDesk: {source_label}")
+    env = successdesk_env(pg_recreate(DB), tasks="redis", conn_max_age=60, source_env=source_env)
+    redis_flush()
+    try:
+        successdesk_prepare(env)
+        token = successdesk_token(env, "dc@northwind.example")
+        code = CODE % {"token": token, "cases": args.cases, "profile": args.profile}
+        print(successdesk_python(env, code))
+    finally:
+        pg_drop(DB)
+        redis_flush()
+
+
+if __name__ == "__main__":
+    main()
