@@ -70,3 +70,23 @@ def test_the_openapi_document_is_served(db: None) -> None:
     spec = Client().get("/api/v1/openapi.json").json()
     assert spec["info"]["title"] == "SuccessDesk API"
     assert "/api/v1/me" in spec["paths"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("get", "/api/v1/cases?q=a%00b", None),
+        ("post", "/api/v1/cases", '{"subject": "a\\u0000b", "description": "d", "severity": 2}'),
+    ],
+)
+def test_nul_characters_are_refused_with_400_before_reaching_the_database(
+    northwind_user: User, method: str, path: str, body: str | None
+) -> None:
+    token = token_create(email=northwind_user.email)
+    client = Client(headers=bearer(token))
+    if body is None:
+        response = client.get(path)
+    else:
+        response = client.post(path, body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "null_character"

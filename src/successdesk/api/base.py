@@ -35,7 +35,7 @@ class SuccessDeskAPI(NinjaAPI):
                 if "requestBody" in operation:
                     implied |= {"400": "Bad Request (malformed body)", "422": "Invalid input"}
                 if operation.get("parameters"):
-                    implied["422"] = "Invalid input"
+                    implied |= {"400": "Bad Request (e.g. a NUL character)", "422": "Invalid input"}
                 if "{" in path:
                     implied["404"] = "Not Found"
                 for status, description in implied.items():
