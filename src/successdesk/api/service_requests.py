@@ -4,11 +4,11 @@ month's usage."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Path, Query, Router, Schema, Status
 
 from successdesk.accounts.models import User
 from successdesk.domain.errors import PermissionDenied
@@ -228,7 +228,13 @@ def service_requests_usage(request: HttpRequest) -> dict[str, Any]:
     response={200: ServiceRequestDetailOut, **problem_responses(401, 404)},
     summary="One service request with its history",
 )
-def service_requests_get(request: HttpRequest, number: str) -> dict[str, Any]:
+def service_requests_get(
+    request: HttpRequest,
+    number: Annotated[
+        str,
+        Path(description="SR-000123 (or 123)", pattern=r"^(?i:SR-)?[0-9]{1,12}$"),
+    ],
+) -> dict[str, Any]:
     user: User = request.auth  # type: ignore[attr-defined]
     item = request_get(user=user, number=number)
     attachments, events = request_history(item)
