@@ -111,6 +111,7 @@ def value_for(name: str, param: str, world: dict[str, Any]) -> str:
         ("attachment", "pk"): world["attachment"].pk,
         ("service_request_attachment", "pk"): world["request_attachment"].pk,
         ("service_request", "pk"): world["request"].pk,
+        ("service_request", "number"): world["request"].number,
         ("service_request_advance", "pk"): world["request"].pk,
         ("service_request_assign", "pk"): world["request"].pk,
         ("remote_access", "pk"): world["grant"].pk,
