@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from functools import wraps
 from typing import Any
 
@@ -10,6 +11,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.http.response import HttpResponseBase
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from successdesk.accounts.models import User
@@ -20,6 +22,18 @@ def refuse(form: forms.Form, exc: DomainError) -> None:
     """Show a rule's refusal on the form: on its field when the form has it."""
     field = exc.field if exc.field in form.fields else None
     form.add_error(field, exc.message)
+
+
+def short_when(value: datetime | None, *, year: bool = False) -> str:
+    """``Fri 27 Nov 14:05`` (``Fri 27 Nov 2026, 14:05 EST`` with ``year``) in the active
+    time zone: the `date:"D j M H:i"` filter's output, for lists, without its per-call cost.
+    Empty for no time."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value)
+    if year:
+        return f"{local:%a} {local.day} {local:%b %Y, %H:%M} {local.tzname()}"
+    return f"{local:%a} {local.day} {local:%b %H:%M}"
 
 
 def not_found(exc: NotFound) -> Http404:

@@ -1,4 +1,4 @@
-"""Absolute session lifetime on top of Django's idle expiry (SESSION_COOKIE_AGE)."""
+"""Sessions: idle expiry renewed at most once a minute, and an absolute lifetime."""
 
 from __future__ import annotations
 
@@ -11,6 +11,15 @@ from django.utils import timezone
 
 
 class SessionTimeoutMiddleware:
+    """Ends a session past its absolute lifetime; keeps an active one alive.
+
+    Django's idle expiry (``SESSION_COOKIE_AGE``) runs from the session's last save. Saving
+    it on every request (``SESSION_SAVE_EVERY_REQUEST``) costs a write and a commit per
+    page; here an active session is saved when its last renewal is over
+    ``SESSION_RENEW_SECONDS`` old, so it expires after ``SESSION_COOKIE_AGE`` of
+    inactivity, give or take that much.
+    """
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
@@ -19,8 +28,11 @@ class SessionTimeoutMiddleware:
         if user is not None and user.is_authenticated:
             started = request.session.get("signed_in_at")
             limit = settings.SESSION_ABSOLUTE_SECONDS
-            if started is None or timezone.now().timestamp() - float(started) > limit:
+            now = timezone.now().timestamp()
+            if started is None or now - float(started) > limit:
                 logout(request)
+            elif now - float(request.session.get("renewed_at", 0)) > settings.SESSION_RENEW_SECONDS:
+                request.session["renewed_at"] = now  # modified: saved with a new expiry
         return self.get_response(request)
 
 

@@ -16,7 +16,8 @@ from .models import User
 @receiver(user_logged_in)
 def _signed_in(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
     if request is not None and hasattr(request, "session"):
-        request.session["signed_in_at"] = timezone.now().timestamp()
+        now = timezone.now().timestamp()
+        request.session["signed_in_at"] = request.session["renewed_at"] = now
     audit_record(action="auth.sign_in", actor=user, target=user.email, request=request)
 
 

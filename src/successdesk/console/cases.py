@@ -33,6 +33,8 @@ from successdesk.domain.intake import Source
 from successdesk.domain.lifecycle import ResolutionType, allowed_targets
 from successdesk.web import attachment_response, refuse, staff_member, staff_only
 
+from .rows import list_rows
+
 
 @staff_only
 def case_list(request: AuthedRequest) -> HttpResponse:
@@ -41,7 +43,7 @@ def case_list(request: AuthedRequest) -> HttpResponse:
         status=request.GET.get("status") or "open",
         q=request.GET.get("q"),
     ).order_by("-created_at", "-id")[:100]
-    return render(request, "console/cases/list.html", {"cases": qs})
+    return render(request, "console/cases/list.html", {"rows": list_rows(qs)})
 
 
 @staff_only

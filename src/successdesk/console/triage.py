@@ -31,6 +31,8 @@ from successdesk.triage.services import case_link_customer, case_triage
 from successdesk.triage.templatetags.triage import panel_context
 from successdesk.web import refuse, staff_only
 
+from .rows import queue_rows
+
 PAGE_SIZE = 50
 QUEUE_TEMPLATE = "console/triage/queue.html"
 
@@ -45,7 +47,7 @@ def _queue(
     except InvalidCursor as exc:
         return render(request, QUEUE_TEMPLATE, {**context, "error": exc.message}, status=400)
     badges = badges_by_case(page.cases, timezone.now())
-    context.update(page=page, rows=[(case, badges[case.pk]) for case in page.cases])
+    context.update(page=page, rows=queue_rows(page.cases, badges))
     polled = request.headers.get("HX-Request") == "true"
     template = f"{QUEUE_TEMPLATE}#rows" if polled else QUEUE_TEMPLATE
     return render(request, template, context)
