@@ -18,10 +18,10 @@ All on this machine, on loopback:
   ANALYZE``. Foreign keys are not checked during the load (``session_replication_role``).
 * It is served by gunicorn (2 sync workers, the same command line as the other
   benchmarks, persistent database connections) and each page is fetched by wrk with one
-  connection for ``--seconds``: ``GET /api/v1/cases`` (first page, and a deep page by
-  ``offset``) as a support agent and as Northwind's designated contact; the triage
-  queue and a team queue from ``GET /api/v1/queue`` (first page and the 10th keyset
-  page) and the console's queue pages (``/console/triage/``, ``/console/queues/…``,
+  connection for ``--seconds``: ``GET /api/v1/cases`` (first page, 11th page by cursor,
+  the deepest page ``offset`` allows) as a support agent and as Northwind's designated
+  contact; the triage queue and a team queue from ``GET /api/v1/queue`` (first page and
+  the 11th keyset page) and the console's queue pages (``/console/triage/``, ``/console/queues/…``,
   ``/console/my-cases/`` of the signed-in triage agent), each when it exists in the
   measured code; ``/console/cases/`` as well.
 * django-helpdesk gets its own database with ``--helpdesk-size`` tickets loaded the same
@@ -465,8 +465,8 @@ def successdesk_pages(
     pages: list[tuple[str, str, dict[str, str], bool]] = [
         ("API /cases first page (agent)", f"{base}/api/v1/cases?limit=50", agent, False),
         (
-            f"API /cases offset {size // 2} (agent)",
-            f"{base}/api/v1/cases?limit=50&offset={size // 2}",
+            "API /cases offset 10000 (agent; the deepest)",
+            f"{base}/api/v1/cases?limit=50&offset=10000",
             agent,
             False,
         ),
@@ -479,6 +479,9 @@ def successdesk_pages(
             True,
         ),
     ]
+    deep = keyset_url(base, "/api/v1/cases?limit=50", agent, 10)
+    if deep:
+        pages.insert(2, ("API /cases 11th page by cursor (agent)", deep, agent, False))
     deep = keyset_url(base, f"/api/v1/queue?team={team}&limit=50", agent, 10)
     if deep:
         pages.append((f"API /queue {team}, 11th page", deep, agent, True))

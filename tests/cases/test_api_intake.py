@@ -124,6 +124,51 @@ def test_the_case_list_filters_and_pages(api: Client) -> None:
     assert api.get("/api/v1/cases?status=bogus").status_code == 422
 
 
+def test_the_case_list_walks_every_case_newest_first_by_cursor(api: Client) -> None:
+    opened = [post(api, {**GOOD, "subject": f"Case {n}"}).json()["number"] for n in range(5)]
+    Case.objects.update(created_at=Case.objects.first().created_at)  # one instant: ids decide
+    seen, cursor, pages = [], "", 0
+    while True:
+        page = api.get(f"/api/v1/cases?limit=2&cursor={cursor}").json()
+        assert page["count"] == 5 and page["count_capped"] is False
+        seen += [item["number"] for item in page["items"]]
+        pages += 1
+        if page["next_cursor"] is None:
+            break
+        cursor = page["next_cursor"]
+    assert pages == 3
+    assert seen == opened[::-1]
+    by_offset = api.get("/api/v1/cases?limit=2&offset=2").json()
+    assert [item["number"] for item in by_offset["items"]] == opened[::-1][2:4]
+
+
+def test_the_case_list_count_stops_at_its_cap(api: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    from successdesk.cases import selectors
+
+    for n in range(4):
+        post(api, {**GOOD, "subject": f"Case {n}"})
+    monkeypatch.setattr(selectors, "COUNT_CAP", 3)
+    page = api.get("/api/v1/cases").json()
+    assert (page["count"], page["count_capped"], len(page["items"])) == (3, True, 4)
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("cursor=bm9wZQ", "invalid_cursor"),
+        ("cursor=WyJuZXdlc3QiLCIyMDI2LTExLTI3VDEwOjAwOjAwIiwxXQ", "invalid_cursor"),  # naive
+        ("cursor=WyJvdGhlciIsIjIwMjYtMTEtMjdUMTA6MDA6MDArMDA6MDAiLDFd", "invalid_cursor"),
+        ("cursor=WyJuZXdlc3QiLCIyMDI2LTExLTI3VDEwOjAwOjAwKzAwOjAwIiwxXQ&offset=2", "invalid_input"),
+        ("offset=10001", "validation_error"),
+    ],
+)
+def test_the_case_list_refuses_a_bad_page_request(api: Client, query: str, code: str) -> None:
+    response = api.get(f"/api/v1/cases?{query}")
+    assert response.status_code == 422
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["code"] == code
+
+
 def test_internal_notes_never_reach_the_customer_in_json(api: Client, support_agent: User) -> None:
     number = post(api, GOOD).json()["number"]
     staff = Client(headers=bearer(token_create(email=support_agent.email)))

@@ -11,8 +11,15 @@ from ninja import Field, Query, Router, Schema, Status
 from successdesk.accounts.models import User
 from successdesk.cases.conversation import comment_add
 from successdesk.cases.models import Case, Comment
-from successdesk.cases.selectors import case_get, case_thread, cases_filter, cases_visible_to
+from successdesk.cases.selectors import (
+    case_get,
+    case_thread,
+    cases_filter,
+    cases_newest_page,
+    cases_visible_to,
+)
 from successdesk.cases.services import CaseDraft, case_open
+from successdesk.domain.errors import InvalidInput
 from successdesk.domain.intake import Source
 from successdesk.domain.lifecycle import customer_visible_label
 
@@ -69,9 +76,13 @@ class CaseDetailOut(CaseOut):
 
 class CasePage(Schema):
     items: list[CaseOut]
-    count: int
+    count: int = Field(description="Matching cases, exact up to 10,000 (see count_capped).")
+    count_capped: bool = Field(description="True when more than 10,000 cases match.")
     limit: int
     offset: int
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` for the next page; null on the last page."
+    )
 
 
 class CommentIn(Schema):
@@ -88,7 +99,8 @@ class CaseFilters(Schema):
     severity: int | None = Field(None, ge=1, le=4)
     q: str | None = Field(None, max_length=200)
     limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0, le=1_000_000)
+    offset: int = Field(0, ge=0, le=10_000)
+    cursor: str | None = Field(None, max_length=200)
 
 
 def case_out(case: Case, user: User) -> dict[str, Any]:
@@ -165,10 +177,18 @@ def cases_list(request: HttpRequest, filters: Query[CaseFilters]) -> dict[str, A
     user: User = request.auth  # type: ignore[attr-defined]
     qs = cases_filter(
         cases_visible_to(user), status=filters.status, severity=filters.severity, q=filters.q
-    ).order_by("-created_at", "-id")
-    count = qs.count()
-    items = [case_out(c, user) for c in qs[filters.offset : filters.offset + filters.limit]]
-    return {"items": items, "count": count, "limit": filters.limit, "offset": filters.offset}
+    )
+    if filters.cursor and filters.offset:
+        raise InvalidInput("Page with `cursor` or with `offset`, not both.", field="offset")
+    page = cases_newest_page(qs, limit=filters.limit, offset=filters.offset, cursor=filters.cursor)
+    return {
+        "items": [case_out(c, user) for c in page.cases],
+        "count": page.count,
+        "count_capped": page.count_capped,
+        "limit": filters.limit,
+        "offset": filters.offset,
+        "next_cursor": page.next_cursor,
+    }
 
 
 @router.get(

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.db.models import Prefetch, Q, QuerySet
 
 from successdesk.accounts.models import User
-from successdesk.domain.errors import NotFound
+from successdesk.domain.errors import InvalidCursor, NotFound
 
 from .models import Attachment, Case, CaseEvent, Comment
 
@@ -78,3 +84,58 @@ def attachment_get(*, user: User, pk: int) -> Attachment:
     if found is None or (found.is_internal and not user.is_vendor_staff):
         raise NotFound("No such attachment.")
     return found
+
+
+# --- newest-first lists ---------------------------------------------------------------------
+
+COUNT_CAP = 10_000
+
+
+@dataclass(frozen=True)
+class NewestPage:
+    """A page of cases, newest first; ``count`` is exact up to ``COUNT_CAP`` matches."""
+
+    cases: list[Case]
+    next_cursor: str | None
+    count: int
+    count_capped: bool
+
+
+def _cursor_encode(case: Case) -> str:
+    raw = json.dumps(["newest", case.created_at.isoformat(), case.pk], separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _cursor_after(token: str) -> Q:
+    """The keyset condition for the cases after the cursor's case (older, or same instant
+    and smaller id)."""
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        kind, created, pk = json.loads(raw)
+        at = datetime.fromisoformat(created)
+        if kind != "newest" or at.utcoffset() is None or type(pk) is not int:
+            raise ValueError(token)
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+        raise InvalidCursor("The cursor cannot be read.") from None
+    return Q(created_at__lt=at) | Q(created_at=at, id__lt=pk)
+
+
+def cases_newest_page(
+    cases: QuerySet[Case], *, limit: int, offset: int = 0, cursor: str | None = None
+) -> NewestPage:
+    """A page of ``cases`` newest first, by keyset ``cursor`` (the same cost at any depth)
+    or by ``offset``; with a count that stops at ``COUNT_CAP`` (counting a million rows
+    would cost more than the page)."""
+    matching = cases.order_by()
+    count = matching[: COUNT_CAP + 1].count()
+    if cursor:
+        cases = cases.filter(_cursor_after(cursor))
+    rows = list(cases.order_by("-created_at", "-id")[offset : offset + limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return NewestPage(
+        cases=rows,
+        next_cursor=_cursor_encode(rows[-1]) if more and rows else None,
+        count=min(count, COUNT_CAP),
+        count_capped=count > COUNT_CAP,
+    )

@@ -42,6 +42,20 @@ class InvalidInput(DomainError):
     title = "Invalid input"
 
 
+class InvalidCursor(InvalidInput):
+    """A keyset page's cursor that cannot be used (damaged, or from another list)."""
+
+    code = "invalid_cursor"
+    title = "Invalid page cursor"
+
+    def __init__(self, why: str) -> None:
+        super().__init__(
+            f"{why} Use the `next_cursor` of the previous page as it was given, or start "
+            "again from the first page without a cursor.",
+            field="cursor",
+        )
+
+
 class NotFound(DomainError):
     code = "not_found"
     status = 404

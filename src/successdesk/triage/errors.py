@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from successdesk.domain.errors import InvalidInput
+from successdesk.domain.errors import InvalidCursor, InvalidInput
+
+__all__ = ["InvalidCursor", "OverrideRequired", "UnknownTeam"]
 
 
 class UnknownTeam(InvalidInput):
@@ -14,18 +16,6 @@ class UnknownTeam(InvalidInput):
             f"There is no support team {slug!r}. Use one of: {', '.join(known) or '(none yet)'}.",
             field="team",
             teams=known,
-        )
-
-
-class InvalidCursor(InvalidInput):
-    code = "invalid_cursor"
-    title = "Invalid page cursor"
-
-    def __init__(self, why: str) -> None:
-        super().__init__(
-            f"{why} Use the `next_cursor` of the previous page as it was given, or start "
-            "again from the first page without a cursor.",
-            field="cursor",
         )
 
 
