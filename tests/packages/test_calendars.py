@@ -40,6 +40,15 @@ def test_an_admin_closure_takes_effect_at_once(db: None) -> None:
     assert status.next_open == datetime(2026, 11, 25, 13, 0, tzinfo=UTC)
 
 
+def test_removing_a_closure_reopens_the_day_at_once(db: None) -> None:
+    catalog_load()
+    stored = Calendar.objects.get(slug="vendor-phone")
+    closure = CalendarClosure.objects.create(calendar=stored, date=date(2026, 11, 24))
+    assert not phone_line_status(TUESDAY_MORNING).open_now
+    stored.closures.filter(pk=closure.pk).delete()  # as the admin's bulk delete does
+    assert phone_line_status(TUESDAY_MORNING).open_now
+
+
 def test_an_admin_edit_of_the_weekly_hours_takes_effect(db: None) -> None:
     catalog_load()
     stored = Calendar.objects.get(slug="vendor-phone")

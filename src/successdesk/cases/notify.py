@@ -55,6 +55,7 @@ def notify_case_opened(case: Case) -> None:
         kind="case.opened",
         key=f"case-opened:{case.pk}",
         customer_id=case.customer_id,
+        fresh=True,
     )
 
 

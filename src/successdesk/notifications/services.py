@@ -18,10 +18,13 @@ def notification_queue(
     kind: str,
     key: str | None = None,
     customer_id: int | None = None,
+    fresh: bool = False,
 ) -> list[Notification]:
     """Write one outbox row per recipient; after commit, ask a worker to deliver them.
 
     ``key`` makes the call idempotent: a second call with the same key adds nothing.
+    ``fresh`` says the key names something made in this very transaction (a new case), so
+    it cannot have been used: the rows are written without a savepoint each.
     """
     from .tasks import deliver_notification
 
@@ -29,7 +32,7 @@ def notification_queue(
     for address in dict.fromkeys(a.strip().lower() for a in to if a and a.strip()):
         dedupe = f"{key}:{address}" if key else None
         try:
-            with transaction.atomic():
+            with transaction.atomic(savepoint=not fresh):
                 note = Notification.objects.create(
                     to=address,
                     subject=subject[:250],

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import Count, Max
 
 from successdesk.domain.calendars import BusinessCalendar
 from successdesk.domain.errors import CalendarError
+
+if TYPE_CHECKING:
+    from .models import Calendar
 
 Hours = dict[int, list[tuple[time, time]]]
 VENDOR_PHONE = "vendor-phone"
@@ -57,24 +59,26 @@ def vendor_phone_fields() -> dict[str, Any]:
 _built: dict[tuple[Any, ...], BusinessCalendar] = {}
 
 
+def calendar_built(calendar: Calendar) -> BusinessCalendar:
+    """A loaded stored calendar as a domain calendar, built once per edit: the cache key is
+    its ``updated_at``, which moves when it is saved and when one of its closures is
+    saved or deleted. A caller that loaded the row with its other data (a subscription's
+    package version) pays no query for a calendar already built."""
+    key = (calendar.slug, calendar.pk, calendar.updated_at)
+    built = _built.get(key)
+    if built is None:
+        if len(_built) > 64:
+            _built.clear()
+        built = _built[key] = calendar.build()
+    return built
+
+
 def stored_calendar(slug: str) -> BusinessCalendar | None:
     """The stored calendar ``slug`` as a domain calendar, rebuilt only after an edit."""
     from .models import Calendar
 
-    stamp = (
-        Calendar.objects.filter(slug=slug)
-        .annotate(closure_count=Count("closures"), closure_max=Max("closures__id"))
-        .values_list("pk", "updated_at", "closure_count", "closure_max")
-        .first()
-    )
-    if stamp is None:
-        return None
-    key = (slug, *stamp)
-    if key not in _built:
-        if len(_built) > 64:
-            _built.clear()
-        _built[key] = Calendar.objects.get(pk=stamp[0]).build()
-    return _built[key]
+    calendar = Calendar.objects.filter(slug=slug).first()
+    return calendar_built(calendar) if calendar is not None else None
 
 
 def vendor_phone_calendar() -> BusinessCalendar:

@@ -12,7 +12,7 @@ from successdesk.accounts.models import Customer
 from successdesk.domain.entitlements import FEATURE_LABELS, Entitlements
 from successdesk.domain.fair_usage import QuotaStatus
 
-from .calendars import stored_calendar
+from .calendars import calendar_built
 from .models import ProductCoverage, Subscription
 from .selectors import (
     covered_products,
@@ -103,7 +103,5 @@ def package_overview(customer: Customer, at: datetime | None = None) -> PackageO
         grants=grants,
         quotas=usage_statuses(customer=customer, entitlements=grants, at=at),
         products=covered_products(version.package),
-        phone_hours=(
-            stored_calendar(version.phone_calendar.slug) or version.phone_calendar.build()
-        ).describe(),
+        phone_hours=calendar_built(version.phone_calendar).describe(),
     )
