@@ -21,7 +21,7 @@ def _recipients(case: Case) -> list[str]:
     if case.customer_id is not None:
         from successdesk.notifications.selectors import designated_contacts_following
 
-        recipients += [u.email for u in designated_contacts_following(case.customer_id)]
+        recipients += designated_contacts_following(case.customer_id)
     return recipients
 
 

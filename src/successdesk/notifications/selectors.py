@@ -3,8 +3,9 @@ from __future__ import annotations
 from successdesk.accounts.models import User
 
 
-def designated_contacts_following(customer_id: int) -> list[User]:
-    """The customer's designated contacts who chose to hear about all its cases."""
+def designated_contacts_following(customer_id: int) -> list[str]:
+    """The e-mail addresses of the customer's designated contacts who chose to hear about
+    all its cases."""
     return list(
         User.objects.filter(
             customer_id=customer_id,
@@ -12,5 +13,7 @@ def designated_contacts_following(customer_id: int) -> list[User]:
             designations__customer_id=customer_id,
             designations__removed_at__isnull=True,
             notification_preference__all_customer_cases=True,
-        ).distinct()
+        )
+        .values_list("email", flat=True)
+        .distinct()
     )
