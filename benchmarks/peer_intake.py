@@ -43,7 +43,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _harness import (
     LOOPBACK,
     VENV_BIN,
-    LoadResult,
     Processes,
     free_port,
     gunicorn_cmd,
@@ -56,7 +55,6 @@ from _harness import (
     successdesk_source,
     table,
     wait_http,
-    wrk,
 )
 from _peers import (
     BARE_APP_NAME,
@@ -74,6 +72,7 @@ from _peers import (
     successdesk_prepare,
     successdesk_token,
 )
+from _wrk import LoadResult, wrk
 
 SD_DB = "bench_intake_successdesk"
 HD_DB = "bench_intake_helpdesk"
