@@ -202,3 +202,27 @@ def test_the_console_nav_links_the_queues_and_reports(triager: User) -> None:
     html = signed_in(triager).get("/console/").content.decode()
     for href in ("/console/triage/", "/console/queues/", "/console/my-cases/", "/console/reports/"):
         assert f'href="{href}"' in html
+
+
+def test_queue_and_list_rows_escape_what_customers_wrote_and_date_as_django_would(
+    customers: dict[str, Customer], triager: User
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    from django.utils.dateformat import format as date_format
+
+    hostile = '<script>alert("x")</script> & more'
+    case = open_case(customers["premier"], severity=3, subject=hostile)
+    assert case.resolution_due_at is not None
+    toronto = case.resolution_due_at.astimezone(ZoneInfo("America/Toronto"))  # staff's zone
+    due = date_format(toronto, "D j M H:i")
+    due_title = date_format(toronto, "D j M Y, H:i T")
+    client = signed_in(triager)
+    for url in ("/console/triage/", "/console/cases/"):
+        html = client.get(url).content.decode()
+        assert "<script>alert" not in html
+        assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; more" in html
+        assert f"<td>{due}</td>" in html
+        assert f'<a href="/console/cases/{case.number}/">{case.number}</a>' in html
+    queue = client.get("/console/triage/").content.decode()
+    assert f'title="Resolution due {due_title}"' in queue
