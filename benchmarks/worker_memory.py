@@ -1,7 +1,7 @@
 """Peak memory of a task worker delivering notifications, for both task backends.
 
     .venv/bin/python benchmarks/worker_memory.py [--quick] [--count 3000]
-        [--backends database,redis]
+        [--backends database,redis,redis-nofork]
 
 For each backend, on this machine and on loopback:
 
@@ -181,7 +181,11 @@ class Outcome:
 
 
 def run_backend(backend: str, count: int, source_env: dict[str, str], timeout: float) -> Outcome:
-    database = f"bench_worker_{backend}"
+    """``backend``: ``database``, ``redis``, or ``redis-nofork`` (``successdesk worker
+    --no-fork``: RQ's SimpleWorker, no work horse per job)."""
+    database = f"bench_worker_{backend.replace('-', '_')}"
+    tasks_backend, _, variant = backend.partition("-")
+    worker_args = ["worker", "--no-fork"] if variant == "nofork" else ["worker"]
     mailbox = Mailbox()
     from aiosmtpd.controller import Controller
 
@@ -192,7 +196,7 @@ def run_backend(backend: str, count: int, source_env: dict[str, str], timeout: f
         "SECRET_KEY": BENCH_SECRET_KEY,
         "DATABASE_URL": pg_recreate(database),
         "DATABASE_CONN_MAX_AGE": "60",
-        "TASKS_BACKEND": backend,
+        "TASKS_BACKEND": tasks_backend,
         "REDIS_URL": REDIS_URL,
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(controller.port),
@@ -200,11 +204,11 @@ def run_backend(backend: str, count: int, source_env: dict[str, str], timeout: f
         **source_env,
     }
     try:
-        if backend == "redis":
+        if tasks_backend == "redis":
             redis_flush()
         run([SUCCESSDESK, "migrate", "--noinput", "-v0"], env=env)
         with Processes() as procs:
-            worker = procs.start(f"worker-{backend}", [SUCCESSDESK, "worker"], env=env)
+            worker = procs.start(f"worker-{backend}", [SUCCESSDESK, *worker_args], env=env)
             time.sleep(3)  # started and idle: its resting size
             if worker.poll() is not None:
                 raise SystemExit(
@@ -257,7 +261,7 @@ def run_backend(backend: str, count: int, source_env: dict[str, str], timeout: f
     finally:
         controller.stop()
         pg_drop(database)
-        if backend == "redis":
+        if tasks_backend == "redis":
             redis_flush()
     duplicates = sum(n - 1 for n in mailbox.message_ids.values() if n > 1)
     return Outcome(backend, count, seconds, peaks, mailbox.count, duplicates, unsent, idle)
@@ -267,7 +271,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="500 notifications per backend")
     parser.add_argument("--count", type=int, default=3000)
-    parser.add_argument("--backends", default="database,redis")
+    parser.add_argument("--backends", default="database,redis,redis-nofork")
     parser.add_argument("--timeout", type=float, default=600, help="seconds per backend at most")
     parser.add_argument(
         "--source",

@@ -109,6 +109,14 @@ class Cluster:
             "worker": Service(
                 "worker", [str(BIN / "successdesk"), "worker"], self.env, self.logs / "worker.log"
             ),
+            # On Redis, a second worker runs jobs in its own process (RQ's SimpleWorker);
+            # on the database backend the flag changes nothing: two workers share the queue.
+            "worker-nofork": Service(
+                "worker-nofork",
+                [str(BIN / "successdesk"), "worker", "--no-fork"],
+                self.env,
+                self.logs / "worker-nofork.log",
+            ),
             "sweeper": Service(
                 "sweeper",
                 [str(BIN / "successdesk"), "sweep", "--every", "1"],

@@ -15,12 +15,24 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--burst", action="store_true", help="Work off the queue, then exit.")
+        parser.add_argument(
+            "--no-fork",
+            action="store_true",
+            help="redis: run each job in the worker process (RQ's SimpleWorker) instead of a "
+            "forked work horse per job: several times the throughput, without the isolation "
+            "of a process per job.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         queues = settings.TASK_QUEUES
         if settings.TASKS_BACKEND == "redis":
+            extra = {"worker_class": "rq.worker.SimpleWorker"} if options["no_fork"] else {}
             call_command(
-                "rqworker", *queues, job_class="django_tasks_rq.Job", burst=options["burst"]
+                "rqworker",
+                *queues,
+                job_class="django_tasks_rq.Job",
+                burst=options["burst"],
+                **extra,
             )
         elif settings.TASKS_BACKEND == "database":
             call_command(
