@@ -1,7 +1,7 @@
 """Where one case intake goes: queries and CPU per ``POST /api/v1/cases``, in process.
 
     .venv/bin/python benchmarks/intake_profile.py [--source head|COMMIT] [--cases 200]
-        [--profile]
+        [--profile] [--parts]
 
 No HTTP server and no load: Django's test client posts ``--cases`` cases one after another
 to a fresh PostgreSQL database (``migrate``, ``demo``, a token for
@@ -9,8 +9,9 @@ to a fresh PostgreSQL database (``migrate``, ``demo``, a token for
 Redis task backend, as ``peer_intake.py`` runs it. Prints the SQL statements of one
 request and the median CPU time (``time.process_time``: this process only, so other load
 on the machine matters less than for wall time) and wall time per case. ``--profile``
-adds cProfile's 40 costliest functions (cumulative). Run it with ``--source`` before and
-after a change to see what the change did.
+adds cProfile's 40 costliest functions (cumulative); ``--parts`` the CPU of each read an
+intake makes, called alone. Run it with ``--source`` before and after a change to see what
+the change did.
 """
 
 from __future__ import annotations
@@ -66,6 +67,31 @@ for query in queries:
     print("  ", query["sql"][:110])
 print(f"per case: CPU median {statistics.median(cpu) * 1000:.1f} ms, "
       f"wall median {statistics.median(wall) * 1000:.1f} ms ({%(cases)d} cases)")
+if %(parts)s:
+    # The reads of an intake, each alone: mean CPU of 300 calls after one warm call.
+    from datetime import date
+    from successdesk.accounts.models import Customer
+    from successdesk.accounts.selectors import user_for_token
+    from successdesk.notifications.selectors import designated_contacts_following
+    from successdesk.packages.selectors import subscription_current
+    from successdesk.triage.selectors import rules_active
+    northwind = Customer.objects.get(slug="northwind")
+    parts = {
+        "token lookup (user_for_token)": lambda: user_for_token("%(token)s"),
+        "subscription with version and calendars": lambda: subscription_current(
+            customer=northwind, on=date.today()),
+        "routing rules (rules_active)": rules_active,
+        "following designated contacts": lambda: designated_contacts_following(northwind.pk),
+    }
+    print("CPU per call, in process:")
+    for name, call in parts.items():
+        call()
+        times = []
+        for _ in range(300):
+            started = time.process_time()
+            call()
+            times.append(time.process_time() - started)
+        print(f"  {name:<42} {statistics.mean(times) * 1000:.2f} ms")
 if %(profile)s:
     profiler = cProfile.Profile(time.process_time)
     profiler.enable()
@@ -81,6 +107,9 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=200)
     parser.add_argument("--profile", action="store_true", help="add cProfile's top 40")
     parser.add_argument(
+        "--parts", action="store_true", help="add the CPU of each read of an intake, alone"
+    )
+    parser.add_argument(
         "--source",
         default="head",
         help="the SuccessDesk to measure: head (committed), a commit, or worktree (as it is)",
@@ -95,7 +124,12 @@ def main() -> None:
     try:
         successdesk_prepare(env)
         token = successdesk_token(env, "dc@northwind.example")
-        code = CODE % {"token": token, "cases": args.cases, "profile": args.profile}
+        code = CODE % {
+            "token": token,
+            "cases": args.cases,
+            "profile": args.profile,
+            "parts": args.parts,
+        }
         print(successdesk_python(env, code))
     finally:
         pg_drop(DB)
