@@ -17,15 +17,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-H = timedelta(hours=1)
-
-
-def utc(value: datetime) -> datetime:
-    """Compare instants in UTC: datetimes of one zone compare their wall times and ignore
-    ``fold``, and across zones an instant in a repeated hour never compares equal."""
-    return value.astimezone(UTC)
-
-
 MINUTE = timedelta(minutes=1)
 Window = tuple[time, time]
 

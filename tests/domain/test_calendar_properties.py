@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from successdesk.domain.calendars import (
     BusinessCalendar,
 )
-from tests.domain.oracle import H, OracleCalendar, utc
+from tests.domain.helpers import H, utc
+from tests.domain.oracle import OracleCalendar
 
 # -- properties against the oracle -----------------------------------------------------------
 

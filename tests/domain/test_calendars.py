@@ -19,26 +19,10 @@ from successdesk.domain.calendars import (
     holidays_for,
 )
 from successdesk.domain.errors import CalendarError, InvalidInput
-from tests.domain.oracle import H, utc
+from tests.domain.helpers import TORONTO, H, at, utc
 
-TORONTO = ZoneInfo("America/Toronto")
 WEEKDAYS_8_20 = {d: [(time(8), time(20))] for d in range(5)}
 EVERY_DAY_8_20 = {d: [(time(8), time(20))] for d in range(7)}
-
-
-def at(
-    year: int,
-    month: int,
-    day: int,
-    hour: int = 0,
-    minute: int = 0,
-    second: int = 0,
-    microsecond: int = 0,
-    *,
-    tz: ZoneInfo = TORONTO,
-    fold: int = 0,
-) -> datetime:
-    return datetime(year, month, day, hour, minute, second, microsecond, tz, fold=fold)
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ import json
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -14,28 +13,9 @@ from successdesk.domain.calendars import BusinessCalendar, default_vendor_calend
 from successdesk.domain.errors import Conflict, InvalidInput
 from successdesk.domain.sla import Pause, SlaClock, SlaTable, SlaTarget
 from successdesk.domain.sla_text import closed_runs, format_duration
+from tests.domain.helpers import H, at, utc
 
-TORONTO = ZoneInfo("America/Toronto")
-H = timedelta(hours=1)
 M = timedelta(minutes=1)
-
-
-def at(
-    year: int,
-    month: int,
-    day: int,
-    hour: int = 0,
-    minute: int = 0,
-    second: int = 0,
-    *,
-    fold: int = 0,
-) -> datetime:
-    return datetime(year, month, day, hour, minute, second, tzinfo=TORONTO, fold=fold)
-
-
-def utc(value: datetime | None) -> datetime:
-    assert value is not None
-    return value.astimezone(UTC)
 
 
 @pytest.fixture(scope="module")

@@ -15,9 +15,9 @@ from django.views.decorators.http import require_GET, require_POST
 from successdesk.accounts.http import AuthedRequest
 from successdesk.cases.models import Case
 from successdesk.cases.selectors import case_get
-from successdesk.domain.errors import DomainError, NotFound
+from successdesk.domain.errors import DomainError, InvalidCursor, NotFound
 from successdesk.triage.badges import badges_by_case, badges_of
-from successdesk.triage.errors import InvalidCursor, UnknownTeam
+from successdesk.triage.errors import UnknownTeam
 from successdesk.triage.forms import LinkCustomerForm, TriageForm
 from successdesk.triage.selectors import (
     queue_mine,

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
@@ -101,23 +101,16 @@ class CalendarClosure(models.Model):
     def __str__(self) -> str:
         return f"{self.calendar}: {self.date} {self.reason}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        super().save(*args, **kwargs)
-        _touch(self.calendar_id)
-
     def clean(self) -> None:
         _windows(self.windows or [], str(self.date))
 
 
-def _touch(calendar_id: int) -> None:
-    """A closure changed: move its calendar's ``updated_at``, the stamp built calendars
-    are cached by (``packages.calendars``)."""
-    Calendar.objects.filter(pk=calendar_id).update(updated_at=timezone.now())
-
-
+@receiver(post_save, sender=CalendarClosure)
 @receiver(post_delete, sender=CalendarClosure)
-def _closure_deleted(sender: Any, instance: CalendarClosure, **kwargs: Any) -> None:
-    _touch(instance.calendar_id)
+def _closure_changed(sender: Any, instance: CalendarClosure, **kwargs: Any) -> None:
+    """A closure was saved or deleted: move its calendar's ``updated_at``, the stamp built
+    calendars are cached by (``packages.calendars``)."""
+    Calendar.objects.filter(pk=instance.calendar_id).update(updated_at=timezone.now())
 
 
 class Package(models.Model):

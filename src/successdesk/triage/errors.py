@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from successdesk.domain.errors import InvalidCursor, InvalidInput
-
-__all__ = ["InvalidCursor", "OverrideRequired", "UnknownTeam"]
+from successdesk.domain.errors import InvalidInput
 
 
 class UnknownTeam(InvalidInput):

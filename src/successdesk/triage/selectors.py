@@ -19,12 +19,12 @@ from django.db.models import Count, F, OrderBy, Q, QuerySet
 
 from successdesk.accounts.models import SupportTeam, User
 from successdesk.cases.models import Case, CaseEvent
-from successdesk.domain.errors import InvalidInput
+from successdesk.domain.errors import InvalidCursor, InvalidInput
 from successdesk.domain.lifecycle import CaseStatus
 from successdesk.domain.routing import CaseFacts, QueueKey, queue_key
 from successdesk.domain.routing import RoutingRule as DomainRule
 
-from .errors import InvalidCursor, UnknownTeam
+from .errors import UnknownTeam
 from .models import RoutingRule
 
 OPEN_STATUSES = (
