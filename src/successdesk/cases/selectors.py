@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
 from successdesk.accounts.models import User
-from successdesk.domain.errors import InvalidCursor, NotFound
+from successdesk.domain.errors import NotFound
 
+from .keyset import cursor_decode, cursor_encode, instant, integer
 from .models import Attachment, Case, CaseEvent, Comment
 
 
@@ -102,21 +101,20 @@ class NewestPage:
 
 
 def _cursor_encode(case: Case) -> str:
-    raw = json.dumps(["newest", case.created_at.isoformat(), case.pk], separators=(",", ":"))
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+    return cursor_encode(["newest", case.created_at, case.pk])
 
 
 def _cursor_after(token: str) -> Q:
     """The keyset condition for the cases after the cursor's case (older, or same instant
     and smaller id)."""
-    try:
-        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-        kind, created, pk = json.loads(raw)
-        at = datetime.fromisoformat(created)
-        if kind != "newest" or at.utcoffset() is None or type(pk) is not int:
-            raise ValueError(token)
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
-        raise InvalidCursor("The cursor cannot be read.") from None
+
+    def read(values: list[Any]) -> tuple[datetime, int]:
+        kind, created, pk = values
+        if kind != "newest":
+            raise ValueError(kind)
+        return instant(created), integer(pk)
+
+    at, pk = cursor_decode(token, read)
     return Q(created_at__lt=at) | Q(created_at=at, id__lt=pk)
 
 

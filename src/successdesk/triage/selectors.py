@@ -8,9 +8,6 @@ same at the millionth case as at the first (no OFFSET).
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -18,6 +15,7 @@ from typing import Any
 from django.db.models import Count, F, OrderBy, Q, QuerySet
 
 from successdesk.accounts.models import SupportTeam, User
+from successdesk.cases.keyset import cursor_decode, cursor_encode, instant, integer
 from successdesk.cases.models import Case, CaseEvent
 from successdesk.domain.errors import InvalidCursor, InvalidInput
 from successdesk.domain.lifecycle import CaseStatus
@@ -173,32 +171,31 @@ class Cursor:
         )
 
     def encode(self) -> str:
-        data = [
-            self.queue,
-            self.routing_priority,
-            self.severity,
-            self.due_at.isoformat() if self.due_at else None,
-            self.created_at.isoformat(),
-            self.id,
-        ]
-        raw = json.dumps(data, separators=(",", ":")).encode()
-        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+        return cursor_encode(
+            [
+                self.queue,
+                self.routing_priority,
+                self.severity,
+                self.due_at,
+                self.created_at,
+                self.id,
+            ]
+        )
 
     @classmethod
     def decode(cls, token: str, queue: str) -> Cursor:
-        try:
-            raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-            name, priority, severity, due, created, pk = json.loads(raw)
-            cursor = cls(
+        def read(values: list[Any]) -> Cursor:
+            name, priority, severity, due, created, pk = values
+            return cls(
                 str(name),
-                _int(priority),
-                _int(severity),
-                _instant(due) if due is not None else None,
-                _instant(created),
-                _int(pk),
+                integer(priority),
+                integer(severity),
+                instant(due) if due is not None else None,
+                instant(created),
+                integer(pk),
             )
-        except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
-            raise InvalidCursor("The cursor cannot be read.") from None
+
+        cursor = cursor_decode(token, read)
         if cursor.queue != queue:
             raise InvalidCursor(f"The cursor belongs to the {cursor.queue!r} queue, not {queue!r}.")
         return cursor
@@ -220,21 +217,6 @@ class Cursor:
             | (same & Q(severity__gt=self.severity))
             | (same & Q(severity=self.severity) & after_due)
         )
-
-
-def _int(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(value)
-    return value
-
-
-def _instant(value: object) -> datetime:
-    if not isinstance(value, str):
-        raise ValueError(value)
-    parsed = datetime.fromisoformat(value)
-    if parsed.utcoffset() is None:
-        raise ValueError(value)
-    return parsed
 
 
 @dataclass(frozen=True)
