@@ -5,6 +5,15 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django_tasks_db.management.commands.db_worker import Command as DbWorker
+
+
+class _DbWorker(DbWorker):
+    """django-tasks-db's worker, leaving log levels to ``LOGGING`` (``TASKS_LOG_LEVEL``):
+    its own set-up raises them to INFO, a line for every task started and finished."""
+
+    def configure_logging(self, verbosity: int) -> None:
+        return None
 
 
 class Command(BaseCommand):
@@ -36,7 +45,7 @@ class Command(BaseCommand):
             )
         elif settings.TASKS_BACKEND == "database":
             call_command(
-                "db_worker", queue_name=",".join(queues), batch=options["burst"], reload=False
+                _DbWorker(), queue_name=",".join(queues), batch=options["burst"], reload=False
             )
         else:
             self.stdout.write(f"TASKS_BACKEND={settings.TASKS_BACKEND!r} runs tasks inline.")
