@@ -20,10 +20,13 @@ All on this machine, on loopback:
   ``POST /api/v1/cases`` (bearer token) for SuccessDesk, ``POST /helpdesk/api/tickets/``
   (token auth) for django-helpdesk, the same POST as SuccessDesk's to the bare view and,
   for reference, to a second bare view that inserts the body as one row (one INSERT, one
-  commit: the least a request that keeps something costs on this database);
+  commit: the least a request that keeps something costs on this database) and, as the
+  ceiling of SuccessDesk's own stack, ``GET /api/v1/me`` with the same token (the hardened
+  middleware, django-ninja and the token lookup, no other work);
 * afterwards every 2xx answer must have left one row;
 * prints throughput, p50 and p95 per target and the ratios SuccessDesk/helpdesk at c=4
-  (goal >= 5x) and SuccessDesk/bare view at c=4 (goal >= 0.25).
+  (goal >= 5x) and SuccessDesk/bare view at c=4 (goal >= 0.25), and where the intake and
+  both goals stand against that ceiling.
 
 SuccessDesk runs its production settings and, by default, the Redis task backend
 (``--tasks``): the confirmation e-mail is an outbox row plus a job on Redis database 12;
@@ -94,6 +97,7 @@ LABELS = {
     "helpdesk": f"django-helpdesk {HELPDESK_VERSION} POST /api/tickets/",
     "bare": "bare Django JsonResponse view",
     "bare_insert": "bare view + one INSERT (reference)",
+    "successdesk_me": "SuccessDesk GET /api/v1/me (reference)",
 }
 
 
@@ -163,15 +167,21 @@ def main() -> None:
         }
     )
     sd_headers = {**json_headers, "Authorization": f"Bearer {sd_token}"}
-    targets = {  # name: (url, headers, body); {n} in a body is numbered by wrk's script
-        "successdesk": (f"{base['successdesk']}/api/v1/cases", sd_headers, sd_body),
+    # name: (method, url, headers, body); {n} in a body is numbered by wrk's script
+    targets = {
+        "successdesk": ("POST", f"{base['successdesk']}/api/v1/cases", sd_headers, sd_body),
         "helpdesk": (
+            "POST",
             f"{base['helpdesk']}/helpdesk/api/tickets/",
             {**json_headers, "Authorization": f"Token {hd_token}"},
             hd_body,
         ),
-        "bare": (f"{base['bare']}/api/v1/cases", sd_headers, sd_body),
-        "bare_insert": (f"{base['bare']}/api/v1/cases-insert", sd_headers, sd_body),
+        "bare": ("POST", f"{base['bare']}/api/v1/cases", sd_headers, sd_body),
+        "bare_insert": ("POST", f"{base['bare']}/api/v1/cases-insert", sd_headers, sd_body),
+        # The least any authenticated request costs on SuccessDesk's stack (the middleware
+        # of its hardened defaults, django-ninja, the bearer-token lookup): a ceiling for
+        # every endpoint, the intake included.
+        "successdesk_me": ("GET", f"{base['successdesk']}/api/v1/me", sd_headers, ""),
     }
 
     results: dict[tuple[str, int], LoadResult] = {}
@@ -198,20 +208,20 @@ def main() -> None:
         wait_http(base["bare"] + "/", headers=PROXY_HEADERS)
 
         # One request each first: it must be a 201, or the figures would mean nothing.
-        for name, (url, headers, body) in targets.items():
+        for name, (method, url, headers, body) in targets.items():
             status, answer = http(
-                url, method="POST", headers=headers, body=body.replace("{n}", "0").encode()
+                url, method=method, headers=headers, body=body.replace("{n}", "0").encode() or None
             )
-            if status != 201:
+            if status != (200 if method == "GET" else 201):
                 raise SystemExit(f"{name}: POST {url} answered {status}: {answer[:500]!r}")
         before = {name: count_rows(db, table_name) for name, db, table_name in STORED}
         log(
             f"every target answers 201; {seconds:.0f} s per target and concurrency in {rounds} "
             "interleaved rounds, after a 2 s warm-up each"
         )
-        for name, (url, headers, body) in targets.items():
+        for name, (method, url, headers, body) in targets.items():
             every_run.append(
-                wrk(name, url, seconds=2, connections=1, method="POST", headers=headers, body=body)
+                wrk(name, url, seconds=2, connections=1, method=method, headers=headers, body=body)
             )
         names = list(targets)
         for connections in (1, 4):
@@ -220,13 +230,13 @@ def main() -> None:
                 # The order turns each round: no target always runs first or last.
                 turn = round_no % len(names)
                 for name in names[turn:] + names[:turn]:
-                    url, headers, body = targets[name]
+                    method, url, headers, body = targets[name]
                     run_result = wrk(
                         name,
                         url,
                         seconds=seconds / rounds,
                         connections=connections,
-                        method="POST",
+                        method=method,
                         headers=headers,
                         body=body,
                     )
@@ -289,6 +299,13 @@ def main() -> None:
     print(
         f"SuccessDesk / bare view at c=4: {vs_bare:.3f} "
         f"(goal >= 0.25: {'met' if vs_bare >= 0.25 else 'NOT met'})"
+    )
+    me_rps = results[("successdesk_me", 4)].rps
+    print(
+        f"Ceiling of SuccessDesk's stack, GET /api/v1/me (token lookup, no work) at c=4: "
+        f"{me_rps:.1f} req/s = {me_rps / results[('bare', 4)].rps:.3f} of the bare view; "
+        f"the intake runs at {results[('successdesk', 4)].rps / me_rps:.3f} of it, "
+        f"5x django-helpdesk would need {5 * results[('helpdesk', 4)].rps / me_rps:.3f} of it"
     )
 
 
