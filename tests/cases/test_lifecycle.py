@@ -144,3 +144,13 @@ def test_a_closed_case_refuses_replies_with_what_to_do(case: Case, support_agent
     with pytest.raises(DomainError) as info:
         comment_add(case=case, author=support_agent, body="late")
     assert case.number in info.value.message
+
+
+def test_the_case_history_in_the_console_reads_as_words(case: Case, support_agent: User) -> None:
+    comment_add(case=case, author=support_agent, body="Looking into it", at=T0)
+    case_transition(case=case, to="in_progress", by=support_agent, at=T0)
+    page = signed_in(support_agent).get(f"/console/cases/{case.number}/").content.decode()
+    history = page[page.index("<h2>History</h2>") :]
+    assert "<td>First response</td>" in history
+    assert "New → In progress" in history
+    assert "first_response" not in history and "in_progress" not in history

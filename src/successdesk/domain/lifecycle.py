@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Literal
 
 from successdesk.domain.errors import Conflict, InvalidInput
+from successdesk.domain.labels import code_label
 
 
 class CaseStatus(StrEnum):
@@ -25,7 +26,7 @@ class CaseStatus(StrEnum):
     @property
     def label(self) -> str:
         """The staff-facing label."""
-        return self.value.replace("_", " ").capitalize()
+        return code_label(self.value)
 
 
 class ResolutionType(StrEnum):

@@ -20,6 +20,7 @@ from enum import StrEnum
 from typing import Any
 
 from successdesk.domain.errors import Conflict, InvalidInput
+from successdesk.domain.labels import code_label
 
 
 class ServiceKind(StrEnum):
@@ -72,7 +73,7 @@ class RequestStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
+        return code_label(self.value)
 
 
 FINAL = frozenset({RequestStatus.DELIVERED, RequestStatus.DECLINED})

@@ -22,6 +22,7 @@ from successdesk.cases.models import Case, CaseEvent
 from successdesk.cases.services import case_transition
 from successdesk.domain.errors import Conflict, InvalidInput, PermissionDenied
 from successdesk.domain.exclusions import ExclusionKind, ExclusionMatch, detect, load_default_rules
+from successdesk.domain.labels import code_label
 from successdesk.domain.lifecycle import CaseStatus, ResolutionType
 from successdesk.packages.selectors import third_party_product_names, vendor_product_names
 
@@ -39,14 +40,10 @@ class ExclusionHint:
     answer: str
 
 
-def _label(kind: str) -> str:
-    return kind.replace("_", " ").capitalize()
-
-
 def _render(match: ExclusionMatch, contacts: list[str]) -> ExclusionHint:
     return ExclusionHint(
         kind=match.kind.value,
-        label=_label(match.kind.value),
+        label=code_label(match.kind.value),
         evidence=match.evidence,
         answer=match.render(designated_contacts=contacts),
     )
@@ -179,7 +176,7 @@ def case_exclusions(case: Case) -> list[ExclusionRow]:
     return [
         ExclusionRow(
             kind=m["kind"],
-            label=_label(m["kind"]),
+            label=code_label(m["kind"]),
             evidence=m.get("evidence", ""),
             answer=m.get("answer", ""),
             decision=decisions.get(m["kind"], ("", ""))[0],
