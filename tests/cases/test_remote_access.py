@@ -80,7 +80,7 @@ def test_staff_ask_the_requester_approves_and_only_then_the_console_shows_access
     assert "remote_access_requested" in kinds and "remote_access_approved" in kinds
     actions = set(AuditEntry.objects.values_list("action", flat=True))
     assert {"remote_access.requested", "remote_access.approved"} <= actions
-    assert "remote_access_approved" in staff.get(f"/console/cases/{case.number}/").content.decode()
+    assert "Remote access approved" in staff.get(f"/console/cases/{case.number}/").content.decode()
 
 
 def test_a_denied_request_gives_no_access(case: Case, staff: Client, northwind_user: User) -> None:

@@ -226,3 +226,36 @@ def test_queue_and_list_rows_escape_what_customers_wrote_and_date_as_django_woul
         assert f'<a href="/console/cases/{case.number}/">{case.number}</a>' in html
     queue = client.get("/console/triage/").content.decode()
     assert f'title="Resolution due {due_title}"' in queue
+
+
+def test_the_case_list_pages_through_every_case_newest_first_with_its_filters_kept(
+    customers: dict[str, Customer], triager: User
+) -> None:
+    seed = open_case(customers["premier"], severity=3)
+    clone(seed, 59, 0)  # severities 1, 2, 3, 4, 1, … ; each a minute newer than the last
+    client = signed_in(triager)
+    first = client.get("/console/cases/")
+    assert "60 cases, newest first" in first.content.decode()
+    numbers = [row["number"] for row in first.context["rows"]]
+    assert len(numbers) == 50 and numbers[0] == f"{seed.number}-58"
+    next_link = first.context["page"].next_cursor
+    second = client.get("/console/cases/", {"status": "open", "cursor": next_link})
+    numbers += [row["number"] for row in second.context["rows"]]
+    assert sorted(numbers) == sorted(Case.objects.values_list("number", flat=True))
+    assert second.context["page"].next_cursor is None
+
+    severe = client.get("/console/cases/", {"status": "new", "severity": "2", "q": "Badges"})
+    html = severe.content.decode()
+    assert {row["severity"] for row in severe.context["rows"]} == {2}
+    assert '<option value="new" selected>New</option>' in html
+    assert '<option value="2" selected>Severity 2</option>' in html
+    assert 'value="Badges"' in html
+    assert "q=Badges&amp;status=new&amp;severity=2&amp;cursor=" not in html  # 15 fit on one page
+
+
+def test_a_damaged_case_list_cursor_says_so_and_offers_the_first_page(triager: User) -> None:
+    response = signed_in(triager).get("/console/cases/", {"cursor": "not-a-cursor", "q": "x"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "The cursor cannot be read." in html
+    assert 'href="?q=x&amp;status=open&amp;severity="' in html

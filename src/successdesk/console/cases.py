@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
@@ -19,6 +20,7 @@ from successdesk.cases.selectors import (
     case_get,
     case_thread,
     cases_filter,
+    cases_newest_page,
     cases_visible_to,
 )
 from successdesk.cases.services import (
@@ -28,22 +30,42 @@ from successdesk.cases.services import (
     case_transition,
     phone_line,
 )
-from successdesk.domain.errors import DomainError, NotFound
-from successdesk.domain.intake import Source
-from successdesk.domain.lifecycle import ResolutionType, allowed_targets
-from successdesk.web import attachment_response, refuse, staff_member, staff_only
+from successdesk.domain.errors import DomainError, InvalidCursor, NotFound
+from successdesk.domain.intake import SEVERITIES, Source
+from successdesk.domain.lifecycle import CaseStatus, ResolutionType, allowed_targets
+from successdesk.web import attachment_response, parse_id, refuse, staff_member, staff_only
 
 from .rows import list_rows
+
+LIST_PAGE_SIZE = 50
+STATUS_CHOICES = [("open", "Open"), ("", "All")] + [(s.value, s.label) for s in CaseStatus]
 
 
 @staff_only
 def case_list(request: AuthedRequest) -> HttpResponse:
-    qs = cases_filter(
-        cases_visible_to(request.user),
-        status=request.GET.get("status") or "open",
-        q=request.GET.get("q"),
-    ).order_by("-created_at", "-id")[:100]
-    return render(request, "console/cases/list.html", {"rows": list_rows(qs)})
+    """Every case the staff member may see, newest first, filtered, a keyset page at a time."""
+    status = request.GET.get("status", "open")
+    status = status if status in dict(STATUS_CHOICES) else "open"
+    severity = parse_id(request.GET.get("severity"))
+    severity = severity if severity in SEVERITIES else None
+    q = request.GET.get("q", "").strip()[:200]
+    filters = {"q": q, "status": status, "severity": severity or ""}
+    context: dict[str, Any] = {
+        "filters": filters,
+        "statuses": STATUS_CHOICES,
+        "severities": [(n, f"Severity {n}") for n in SEVERITIES],
+        "filter_query": urlencode(filters),
+        "rows": [],
+    }
+    qs = cases_filter(cases_visible_to(request.user), status=status, severity=severity, q=q)
+    try:
+        page = cases_newest_page(qs, limit=LIST_PAGE_SIZE, cursor=request.GET.get("cursor"))
+    except InvalidCursor as exc:
+        return render(
+            request, "console/cases/list.html", {**context, "error": exc.message}, status=400
+        )
+    context.update(page=page, rows=list_rows(page.cases))
+    return render(request, "console/cases/list.html", context)
 
 
 @staff_only
