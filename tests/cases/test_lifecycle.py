@@ -154,3 +154,14 @@ def test_the_case_history_in_the_console_reads_as_words(case: Case, support_agen
     assert "<td>First response</td>" in history
     assert "New → In progress" in history
     assert "first_response" not in history and "in_progress" not in history
+
+
+def test_the_portal_marks_a_case_that_waits_on_the_customer(
+    case: Case, support_agent: User, northwind_user: User
+) -> None:
+    customer = signed_in(northwind_user)
+    assert 'class="pill">Received</span>' in customer.get("/portal/cases/").content.decode()
+    diagnostics_request(case=case, by=support_agent, summary="A HAR file", steps=["Record it"])
+    waiting = '<span class="pill warn">Waiting for your reply</span>'
+    assert waiting in customer.get("/portal/cases/").content.decode()
+    assert waiting in customer.get(f"/portal/cases/{case.number}/").content.decode()
