@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -66,10 +69,21 @@ def test_an_unknown_api_path_gets_a_404(northwind_user: User) -> None:
     assert Client().get("/api/v1/nothing-here", headers=bearer(token)).status_code == 404
 
 
-def test_the_openapi_document_is_served(db: None) -> None:
-    spec = Client().get("/api/v1/openapi.json").json()
+def test_the_openapi_document_is_served_with_one_key_per_name(db: None) -> None:
+    repeated: list[str] = []
+
+    def no_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        keys = [key for key, _ in pairs]
+        repeated.extend(key for key in set(keys) if keys.count(key) > 1)
+        return dict(pairs)
+
+    raw = Client().get("/api/v1/openapi.json").content
+    spec = json.loads(raw, object_pairs_hook=no_repeats)  # Swagger UI refuses repeated keys
+    assert repeated == []
     assert spec["info"]["title"] == "SuccessDesk API"
-    assert "/api/v1/me" in spec["paths"]
+    me = spec["paths"]["/api/v1/me"]["get"]["responses"]
+    assert set(me) == {"200", "401"}
+    assert "application/problem+json" in me["401"]["content"]
 
 
 @pytest.mark.parametrize(

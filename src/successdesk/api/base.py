@@ -29,7 +29,9 @@ class SuccessDeskAPI(NinjaAPI):
         problem = {"$ref": "#/components/schemas/Problem"}
         for path, operations in schema.get("paths", {}).items():
             for operation in operations.values():
-                responses = operation.setdefault("responses", {})
+                # ninja keys its responses by int, JSON by string: one key per status.
+                responses = {str(k): v for k, v in operation.get("responses", {}).items()}
+                operation["responses"] = responses
                 # Answers any operation of this kind can give, declared once here.
                 implied = {"401": "Unauthorized"} if operation.get("security") else {}
                 if "requestBody" in operation:
@@ -41,7 +43,7 @@ class SuccessDeskAPI(NinjaAPI):
                 for status, description in implied.items():
                     responses.setdefault(status, {"description": description})
                 for status, response in responses.items():
-                    if str(status).startswith(("4", "5")):
+                    if status.startswith(("4", "5")):
                         response["content"] = {PROBLEM_CONTENT_TYPE: {"schema": problem}}
         schema.setdefault("components", {}).setdefault("schemas", {}).setdefault(
             "Problem", Problem.model_json_schema(ref_template="#/components/schemas/{model}")

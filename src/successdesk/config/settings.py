@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # the API docs page from its own static files, not a CDN (and within our CSP)
     "axes",
     "django_tasks_db",
     "successdesk.accounts",
