@@ -103,3 +103,22 @@ def test_a_designated_contact_who_follows_all_cases_is_mailed_about_a_colleagues
     deliver_due()
     assert any(number in m["Subject"] for m in smtp_server.to("user@northwind.example"))
     assert any(number in m["Subject"] for m in smtp_server.to("colleague@northwind.example"))
+
+
+def test_the_mails_about_one_case_thread_together_and_apart_from_other_cases(
+    premier_northwind: Customer, northwind_user: User, support_agent: User, smtp_server: Mailbox
+) -> None:
+    from successdesk.cases.models import Case
+
+    first, second = open_case(northwind_user), open_case(northwind_user)
+    comment_add(case=Case.objects.get(number=first), author=support_agent, body="On it")
+    deliver_due()
+    mails = smtp_server.to("user@northwind.example")
+    threads = {m["Subject"].split("]")[0].strip("["): set() for m in mails}
+    for mail in mails:
+        assert mail["In-Reply-To"] == mail["References"]
+        threads[mail["Subject"].split("]")[0].strip("[")].add(mail["References"])
+    assert len(mails) == 3
+    assert len(threads[first]) == 1 and len(threads[second]) == 1  # one thread per case
+    assert threads[first] != threads[second]
+    assert first in next(iter(threads[first]))

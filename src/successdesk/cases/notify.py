@@ -55,6 +55,7 @@ def notify_case_opened(case: Case) -> None:
         kind="case.opened",
         key=f"case-opened:{case.pk}",
         customer_id=case.customer_id,
+        thread=case.number,
         fresh=True,
     )
 
@@ -71,6 +72,7 @@ def notify_reply(case: Case, comment: Comment) -> None:
         kind="case.reply",
         key=f"comment:{comment.pk}",
         customer_id=case.customer_id,
+        thread=case.number,
     )
 
 
@@ -84,6 +86,7 @@ def notify_staff_of_customer_reply(case: Case, comment: Comment) -> None:
         kind="case.customer_reply",
         key=f"comment:{comment.pk}",
         customer_id=case.customer_id,
+        thread=case.number,
     )
 
 
@@ -103,4 +106,5 @@ def notify_status_changed(case: Case, previous: str) -> None:
         kind="case.status",
         key=f"case-status:{case.pk}:{case.status}:{case.updated_at.timestamp()}",
         customer_id=case.customer_id,
+        thread=case.number,
     )

@@ -118,6 +118,7 @@ def remote_access_request(
             kind="case.remote_access",
             key=f"remote-access:{grant.pk}",
             customer_id=case.customer_id,
+            thread=case.number,
         )
     return grant
 

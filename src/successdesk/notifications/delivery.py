@@ -39,12 +39,15 @@ def _claim(pk: int) -> bool:
 
 
 def _message(note: Notification) -> EmailMessage:
+    headers = {"Message-ID": note.message_id, "Auto-Submitted": "auto-generated"}
+    if note.thread_id:
+        headers |= {"References": note.thread_id, "In-Reply-To": note.thread_id}
     return EmailMessage(
         subject=note.subject,
         body=note.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[note.to],
-        headers={"Message-ID": note.message_id, "Auto-Submitted": "auto-generated"},
+        headers=headers,
     )
 
 

@@ -17,6 +17,11 @@ class Notification(models.Model):
         max_length=200, null=True, blank=True, unique=True, help_text="The same key: one mail."
     )
     customer_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    thread = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="A case or request number: its e-mails thread together.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     next_attempt_at = models.DateTimeField(default=timezone.now)
     claimed_until = models.DateTimeField(null=True, blank=True)
@@ -41,6 +46,12 @@ class Notification(models.Model):
     def message_id(self) -> str:
         """Stable per notification: a resend after a crash carries the same Message-ID."""
         return f"<notification-{self.pk}@successdesk>"
+
+    @property
+    def thread_id(self) -> str | None:
+        """What every e-mail about one case or request refers to (``References``), so that
+        mail programs show them as one conversation."""
+        return f"<thread-{self.thread}@successdesk>" if self.thread else None
 
 
 class NotificationPreference(models.Model):

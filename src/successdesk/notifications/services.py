@@ -19,12 +19,14 @@ def notification_queue(
     key: str | None = None,
     customer_id: int | None = None,
     fresh: bool = False,
+    thread: str = "",
 ) -> list[Notification]:
     """Write one outbox row per recipient; after commit, ask a worker to deliver them.
 
     ``key`` makes the call idempotent: a second call with the same key adds nothing.
     ``fresh`` says the key names something made in this very transaction (a new case), so
-    it cannot have been used: the rows are written without a savepoint each.
+    it cannot have been used: the rows are written without a savepoint each. ``thread``
+    (a case or request number) makes the e-mails about one thing one conversation.
     """
     from .tasks import deliver_notification
 
@@ -40,6 +42,7 @@ def notification_queue(
                     kind=kind,
                     dedupe_key=dedupe,
                     customer_id=customer_id,
+                    thread=thread,
                 )
         except IntegrityError:
             if dedupe and Notification.objects.filter(dedupe_key=dedupe).exists():

@@ -110,6 +110,7 @@ def _notify(request: ServiceRequest, subject: str, body: str, key: str) -> None:
         kind="service_request",
         key=key,
         customer_id=request.customer_id,
+        thread=request.number,
     )
 
 

@@ -96,6 +96,7 @@ def _notify(case: Case, kind: ClockKind, level: Level, clock: SlaClock, to: list
         kind=f"sla.{level}",
         key=f"sla:{case.pk}:{kind}:{level}",
         customer_id=None,
+        thread=case.number,
     )
 
 
