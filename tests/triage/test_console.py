@@ -259,3 +259,14 @@ def test_a_damaged_case_list_cursor_says_so_and_offers_the_first_page(triager: U
     html = response.content.decode()
     assert "The cursor cannot be read." in html
     assert 'href="?q=x&amp;status=open&amp;severity="' in html
+
+
+def test_the_case_list_finds_cases_by_the_requesters_e_mail_address(
+    customers: dict[str, Customer], triager: User
+) -> None:
+    mine = open_case(customers["premier"], subject="Badges missing")
+    open_case(customers["standard"], subject="Badges missing")
+    client = signed_in(triager)
+    found = client.get("/console/cases/", {"q": "  USER@northwind.example "}).context["rows"]
+    assert [row["number"] for row in found] == [mine.number]
+    assert len(client.get("/console/cases/", {"q": "badges"}).context["rows"]) == 2

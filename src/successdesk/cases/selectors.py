@@ -70,7 +70,11 @@ def cases_filter(
     if severity:
         qs = qs.filter(severity=severity)
     if q:
-        qs = qs.filter(Q(subject__icontains=q) | Q(number__iexact=q.strip()))
+        q = q.strip()
+        found = Q(subject__icontains=q) | Q(number__iexact=q)
+        if "@" in q:  # a requester's e-mail address
+            found |= Q(requester_email__iexact=q)
+        qs = qs.filter(found)
     return qs
 
 
