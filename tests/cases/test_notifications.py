@@ -122,3 +122,17 @@ def test_the_mails_about_one_case_thread_together_and_apart_from_other_cases(
     assert len(threads[first]) == 1 and len(threads[second]) == 1  # one thread per case
     assert threads[first] != threads[second]
     assert first in next(iter(threads[first]))
+
+
+def test_a_message_id_stays_with_its_mail_and_is_not_reused_by_another_site_or_a_reset(
+    premier_northwind: Customer, northwind_user: User, settings: object
+) -> None:
+    open_case(northwind_user)
+    note = Notification.objects.get()
+    first = note.message_id
+    assert Notification.objects.get().message_id == first  # a resend carries the same one
+    # The same row id after a database reset: written at another instant.
+    Notification.objects.filter(pk=note.pk).update(created_at=note.created_at.replace(year=2020))
+    assert Notification.objects.get().message_id != first
+    settings.SITE_URL = "https://support.example.com"  # type: ignore[attr-defined]
+    assert Notification.objects.get().message_id.endswith("@support.example.com>")

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+
+def _mail_domain() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "successdesk"
 
 
 class Notification(models.Model):
@@ -44,14 +51,16 @@ class Notification(models.Model):
 
     @property
     def message_id(self) -> str:
-        """Stable per notification: a resend after a crash carries the same Message-ID."""
-        return f"<notification-{self.pk}@successdesk>"
+        """Stable per notification: a resend after a crash carries the same Message-ID. The
+        time it was written and the site's host keep it unique across installations and
+        database resets (mail systems drop a second message with a Message-ID they know)."""
+        return f"<notification-{self.pk}.{self.created_at:%Y%m%d%H%M%S%f}@{_mail_domain()}>"
 
     @property
     def thread_id(self) -> str | None:
         """What every e-mail about one case or request refers to (``References``), so that
         mail programs show them as one conversation."""
-        return f"<thread-{self.thread}@successdesk>" if self.thread else None
+        return f"<thread-{self.thread}@{_mail_domain()}>" if self.thread else None
 
 
 class NotificationPreference(models.Model):
