@@ -262,9 +262,10 @@ def pg_drop(database: str) -> None:
 
 # --- the servers ----------------------------------------------------------------------------
 def gunicorn_cmd(
-    gunicorn: Path, app: str, port: int, *, workers: int = GUNICORN_WORKERS
+    gunicorn: Path, app: str, port: int, *, workers: int = GUNICORN_WORKERS, threads: int = 1
 ) -> list[str]:
-    """The one gunicorn command line every target is served with."""
+    """The one gunicorn command line every target is served with: sync workers, or gthread
+    workers of ``threads`` threads each."""
     return [
         str(gunicorn),
         app,
@@ -273,7 +274,9 @@ def gunicorn_cmd(
         "--workers",
         str(workers),
         "--worker-class",
-        "sync",
+        "gthread" if threads > 1 else "sync",
+        "--threads",
+        str(threads),
         "--timeout",
         "60",
         "--log-level",

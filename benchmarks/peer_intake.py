@@ -12,8 +12,10 @@ All on this machine, on loopback:
   demo``, ``collectstatic`` and a token from ``successdesk createtoken dc@northwind.example``
   (a Premier Success designated contact); django-helpdesk gets ``migrate``, a staff user, a
   queue and a DRF token;
-* the three are served by the same gunicorn command line (2 sync workers: one per core)
-  and both desks with the same database connection setting (``--conn-max-age``);
+* the three are served by the same gunicorn command line (2 sync workers: one per core;
+  ``--workers``/``--threads`` serve all three otherwise, e.g. ``--workers 4 --threads 4``
+  as docs/deployment.md runs production) and both desks with the same database
+  connection setting (``--conn-max-age``);
 * wrk (one thread; a Lua script numbers each body) posts a new case to each, at
   concurrency 1 and then 4, for ``--seconds`` per target and concurrency, split into
   interleaved rounds so that other load on the machine falls on all alike:
@@ -44,6 +46,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _harness import (
+    GUNICORN_WORKERS,
     LOOPBACK,
     VENV_BIN,
     Processes,
@@ -126,6 +129,16 @@ def main() -> None:
         default="head",
         help="the SuccessDesk to measure: head (committed), a commit, or worktree (as it is)",
     )
+    parser.add_argument(
+        "--workers", type=int, default=GUNICORN_WORKERS, help="gunicorn workers, every target"
+    )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="threads per gunicorn worker, every target (over 1: the gthread worker class, as "
+        "docs/deployment.md runs production)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the databases afterwards")
     args = parser.parse_args()
     seconds = 6 if args.quick else args.seconds
@@ -184,23 +197,24 @@ def main() -> None:
         "successdesk_me": ("GET", f"{base['successdesk']}/api/v1/me", sd_headers, ""),
     }
 
+    server = {"workers": args.workers, "threads": args.threads}
     results: dict[tuple[str, int], LoadResult] = {}
     every_run: list[LoadResult] = []
     with Processes() as procs:
         procs.start(
             "intake-successdesk",
-            gunicorn_cmd(VENV_BIN / "gunicorn", SUCCESSDESK_APP, ports["successdesk"]),
+            gunicorn_cmd(VENV_BIN / "gunicorn", SUCCESSDESK_APP, ports["successdesk"], **server),
             env=sd_env,
         )
         procs.start(
             "intake-helpdesk",
-            gunicorn_cmd(peer_bin / "gunicorn", HELPDESK_APP, ports["helpdesk"]),
+            gunicorn_cmd(peer_bin / "gunicorn", HELPDESK_APP, ports["helpdesk"], **server),
             env=hd_env,
             cwd=HELPDESK_SITE,
         )
         procs.start(
             "intake-bare",
-            gunicorn_cmd(VENV_BIN / "gunicorn", BARE_APP_NAME, ports["bare"]),
+            gunicorn_cmd(VENV_BIN / "gunicorn", BARE_APP_NAME, ports["bare"], **server),
             env=bare_env,
         )
         wait_http(base["successdesk"] + "/healthz", headers=PROXY_HEADERS)
@@ -285,9 +299,10 @@ def main() -> None:
     vs_peer_1 = results[("successdesk", 1)].rps / results[("helpdesk", 1)].rps
     vs_bare = results[("successdesk", 4)].rps / results[("bare", 4)].rps
     print()
+    kind = "sync workers" if args.threads == 1 else f"gthread workers x {args.threads} threads"
     print(
         f"Case creation over HTTP. SuccessDesk {source_label} (tasks={args.tasks}); gunicorn "
-        f"2 sync workers each; PostgreSQL, CONN_MAX_AGE={args.conn_max_age} for both desks; "
+        f"{args.workers} {kind} each; PostgreSQL, CONN_MAX_AGE={args.conn_max_age} for both desks; "
         f"wrk, {seconds:.0f} s per row in {rounds} interleaved rounds. {machine_line()}"
     )
     print(table(rows_out, ["target", "c", "req/s", "p50 ms", "p95 ms", "requests", "not 2xx"]))
