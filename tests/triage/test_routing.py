@@ -6,6 +6,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from successdesk.accounts.models import Customer, SupportTeam, User
 from successdesk.cases.models import Case, CaseEvent
@@ -33,6 +35,21 @@ def test_a_case_matching_a_rule_is_routed_and_assigned_at_intake(
     assert event["rule"] == "Integrations"
     assert event["override"] is False
     assert CaseEvent.objects.get(case=case, kind="routed").is_internal
+
+
+def test_once_an_intake_takes_its_case_number_it_only_writes_until_it_commits(
+    customers: dict[str, Customer], rules: list[RoutingRule], teams: dict[str, SupportTeam]
+) -> None:
+    """Concurrent intakes wait on the number's lock until the holder commits, so the reads
+    (rules, recipients, the team's agents) come before it."""
+    with CaptureQueriesContext(connection) as captured:
+        case = open_case(customers["premier"], category="integration")
+    statements = [q["sql"].lstrip().split()[0].upper() for q in captured.captured_queries]
+    sqls = [q["sql"] for q in captured.captured_queries]
+    taken = next(i for i, sql in enumerate(sqls) if "cases_casesequence" in sql)
+    assert set(statements[taken + 1 :]) <= {"INSERT", "UPDATE", "COMMIT", "RELEASE"}, sqls[taken:]
+    assert any("triage_teamsettings" in sql for sql in sqls[:taken])  # routed and assigned
+    assert case.team == teams["integrations"] and case.assignee is not None
 
 
 def test_the_first_matching_rule_by_position_wins(

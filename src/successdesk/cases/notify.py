@@ -15,7 +15,7 @@ def _link(case: Case) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("portal:case", args=[case.number])
 
 
-def _recipients(case: Case) -> list[str]:
+def case_recipients(case: Case) -> list[str]:
     """The requester, and the customer's designated contacts who follow all cases."""
     recipients = [case.requester_email] if case.requester_email else []
     if case.customer_id is not None:
@@ -34,7 +34,9 @@ def _due_lines(case: Case) -> str:
     return "\n".join(lines)
 
 
-def notify_case_opened(case: Case) -> None:
+def notify_case_opened(case: Case, recipients: list[str]) -> None:
+    """The confirmation, to ``recipients`` (``case_recipients``, read before the intake's
+    transaction)."""
     body = (
         f"Hello {case.requester_name or 'there'},\n\n"
         f"We received your case {case.number}: {case.subject}\n"
@@ -49,7 +51,7 @@ def notify_case_opened(case: Case) -> None:
             "agent will confirm it.\n"
         )
     notification_queue(
-        to=_recipients(case),
+        to=recipients,
         subject=f"[{case.number}] We received your case: {case.subject}",
         body=body,
         kind="case.opened",
@@ -63,7 +65,7 @@ def notify_case_opened(case: Case) -> None:
 def notify_reply(case: Case, comment: Comment) -> None:
     """A public staff reply goes to the requester (and following designated contacts)."""
     notification_queue(
-        to=_recipients(case),
+        to=case_recipients(case),
         subject=f"[{case.number}] New reply: {case.subject}",
         body=(
             f"{comment.author_name} replied on case {case.number}:\n\n{comment.body}\n\n"
@@ -97,7 +99,7 @@ def notify_status_changed(case: Case, previous: str) -> None:
     if case.status == "resolved":
         extra = f"\nResolution ({case.get_resolution_type_display()}): {case.resolution_summary}\n"
     notification_queue(
-        to=_recipients(case),
+        to=case_recipients(case),
         subject=f"[{case.number}] {customer_visible_label(case.status)}: {case.subject}",
         body=(
             f"Case {case.number} is now: {customer_visible_label(case.status)}.\n{extra}\n"

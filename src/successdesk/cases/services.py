@@ -24,7 +24,7 @@ from successdesk.packages.selectors import packages_including, subscription_curr
 from . import clocks
 from .attachments import check_uploads
 from .models import Attachment, Case, CaseEvent
-from .notify import notify_case_opened, notify_status_changed
+from .notify import case_recipients, notify_case_opened, notify_status_changed
 from .numbers import case_number_next
 
 LIMITS = {"subject": 200, "description": 20_000, "steps_to_reproduce": 20_000, "category": 60}
@@ -126,33 +126,40 @@ def case_open(
     )
     matches = detect(draft.subject, draft.description, load_default_rules())
 
+    case = Case(
+        customer=customer,
+        is_verified=verified,
+        requester=requester,
+        requester_name=draft.requester_name[:200],
+        requester_email=draft.requester_email[:254],
+        requester_phone=draft.requester_phone[:40],
+        stated_customer_name=draft.stated_customer_name[:200],
+        subject=draft.subject,
+        description=draft.description,
+        steps_to_reproduce=draft.steps_to_reproduce.strip(),
+        category=draft.category.strip(),
+        product_area=draft.product_area.strip(),
+        severity=draft.severity,
+        channel=source.channel.value,
+        source=source.value,
+        package_version=version,
+        routing_priority=grants.routing_priority if grants else 0,
+        exclusions=[
+            {"kind": m.kind.value, "evidence": m.evidence, "answer": m.answer} for m in matches
+        ],
+        created_by=created_by or requester,
+        created_at=at,
+    )
+    clocks.clocks_start(case, at)
+    from successdesk.triage.services import route_at_intake, routing_for_intake
+
+    # Reads first: the case number's lock is held from its UPDATE to the commit, so what
+    # runs after it is writes only (concurrent intakes wait on that lock).
+    routing = routing_for_intake(case)
+    recipients = case_recipients(case)
     with transaction.atomic():
-        case = Case(
-            number=case_number_next(),
-            customer=customer,
-            is_verified=verified,
-            requester=requester,
-            requester_name=draft.requester_name[:200],
-            requester_email=draft.requester_email[:254],
-            requester_phone=draft.requester_phone[:40],
-            stated_customer_name=draft.stated_customer_name[:200],
-            subject=draft.subject,
-            description=draft.description,
-            steps_to_reproduce=draft.steps_to_reproduce.strip(),
-            category=draft.category.strip(),
-            product_area=draft.product_area.strip(),
-            severity=draft.severity,
-            channel=source.channel.value,
-            source=source.value,
-            package_version=version,
-            routing_priority=grants.routing_priority if grants else 0,
-            exclusions=[
-                {"kind": m.kind.value, "evidence": m.evidence, "answer": m.answer} for m in matches
-            ],
-            created_by=created_by or requester,
-            created_at=at,
-        )
-        clocks.clocks_start(case, at)
+        record_routing = route_at_intake(case, routing)  # the team's agent, on the object
+        case.number = case_number_next()
         case.save()
         CaseEvent.objects.create(
             case=case,
@@ -162,9 +169,7 @@ def case_open(
             to_status=case.status,
             data={"channel": case.channel, "source": case.source, "verified": verified},
         )
-        from successdesk.triage.services import route_at_intake
-
-        route_at_intake(case)
+        record_routing()
         if draft.call_notes.strip():
             from .conversation import comment_add
 
@@ -178,7 +183,7 @@ def case_open(
                 content_type=content_type,
                 size=upload.size or 0,
             )
-        notify_case_opened(case)
+        notify_case_opened(case, recipients)
     return case
 
 

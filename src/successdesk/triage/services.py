@@ -7,7 +7,8 @@ Every routing is recorded as an internal ``routed`` case event.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -96,7 +97,20 @@ def _assignee_for(team: SupportTeam, at: datetime) -> User | None:
     return members[int(chosen)].user
 
 
-def _route(
+def _assign(case: Case, team: SupportTeam, at: datetime) -> bool:
+    """Put the case in ``team``'s queue with the agent its strategy picks (on the object
+    only); False when nothing changed."""
+    same_team = case.team_id == team.pk
+    if same_team and case.assignee_id is not None:
+        return False
+    assignee = _assignee_for(team, at)
+    if same_team and assignee is None:
+        return False
+    case.team, case.assignee = team, assignee
+    return True
+
+
+def _routed_event(
     case: Case,
     team: SupportTeam,
     *,
@@ -104,16 +118,7 @@ def _route(
     rule: RoutingRule | None,
     suggested: SupportTeam | None,
     at: datetime,
-) -> bool:
-    """Put the case in ``team``'s queue and assign it; False when nothing changed."""
-    same_team = case.team_id == team.pk
-    if same_team and case.assignee_id is not None:
-        return False
-    assignee = _assignee_for(team, at)
-    if same_team and assignee is None:
-        return False
-    Case.objects.filter(pk=case.pk).update(team=team, assignee=assignee, updated_at=timezone.now())
-    case.team, case.assignee = team, assignee
+) -> None:
     override = suggested is not None and suggested.pk != team.pk
     CaseEvent.objects.create(
         case=case,
@@ -126,24 +131,56 @@ def _route(
             "rule": rule.name if rule and not override else None,
             "suggested": suggested.slug if suggested else None,
             "override": override,
-            "assignee": assignee.email if assignee else None,
+            "assignee": case.assignee.email if case.assignee else None,
         },
     )
+
+
+def _route(
+    case: Case,
+    team: SupportTeam,
+    *,
+    by: User | None,
+    rule: RoutingRule | None,
+    suggested: SupportTeam | None,
+    at: datetime,
+) -> bool:
+    """Put a saved case in ``team``'s queue and assign it; False when nothing changed."""
+    if not _assign(case, team, at):
+        return False
+    Case.objects.filter(pk=case.pk).update(
+        team=case.team, assignee=case.assignee, updated_at=timezone.now()
+    )
+    _routed_event(case, team, by=by, rule=rule, suggested=suggested, at=at)
     return True
 
 
 # --- use cases ------------------------------------------------------------------------------
 
 
-def route_at_intake(case: Case) -> SupportTeam | None:
-    """Route a just-opened case by the rules (called inside ``case_open``'s transaction).
-    No matching rule: the case waits, unrouted, in the triage queue."""
+@dataclass(frozen=True)
+class IntakeRouting:
+    """What the routing rules chose for a case being opened."""
+
+    team: SupportTeam
+    rule: RoutingRule
+
+
+def routing_for_intake(case: Case) -> IntakeRouting | None:
+    """The rules' choice for a case not yet saved: a read, made before ``case_open``'s
+    transaction so that nothing waits on it while the case number is held."""
     found = routing_suggestion(case_facts(case))
-    if found is None:
-        return None
-    team, rule = found
-    _route(case, team, by=None, rule=rule, suggested=team, at=case.created_at)
-    return team
+    return IntakeRouting(*found) if found else None
+
+
+def route_at_intake(case: Case, routing: IntakeRouting | None) -> Callable[[], None]:
+    """Route a case being opened: team and agent onto the unsaved case (inside
+    ``case_open``'s transaction, before the case number is taken). Returns what records
+    it once the case is saved. No rule matched: the case waits, unrouted, in triage."""
+    if routing is None or not _assign(case, routing.team, case.created_at):
+        return lambda: None
+    team, rule = routing.team, routing.rule
+    return lambda: _routed_event(case, team, by=None, rule=rule, suggested=team, at=case.created_at)
 
 
 def case_route(
