@@ -7,6 +7,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import FileField
 
 from successdesk.domain.errors import InvalidInput
 
@@ -79,3 +80,21 @@ def check_uploads(
     if len(uploads) > MAX_FILES:
         raise AttachmentRefused(f"Attach at most {MAX_FILES} files at a time.", field=field)
     return [check_upload(u, field=field) for u in uploads]
+
+
+def uploads_store(uploads: list[UploadedFile[bytes]]) -> list[str]:
+    """Write checked uploads to the attachments' storage and return their stored names, to
+    be given to ``Attachment(file=…)``: a case's files are written before its transaction
+    takes the case number, whose lock every other intake waits on."""
+    from .models import Attachment
+
+    field = Attachment._meta.get_field("file")
+    assert isinstance(field, FileField)
+    return [
+        field.storage.save(
+            field.generate_filename(Attachment(), upload.name or "file"),
+            upload,
+            max_length=field.max_length,
+        )
+        for upload in uploads
+    ]

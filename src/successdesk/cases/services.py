@@ -22,7 +22,7 @@ from successdesk.domain.lifecycle import CaseStatus, ResolutionType, transition
 from successdesk.packages.selectors import packages_including, subscription_current
 
 from . import clocks
-from .attachments import check_uploads
+from .attachments import check_uploads, uploads_store
 from .models import Attachment, Case, CaseEvent
 from .notify import case_recipients, notify_case_opened, notify_status_changed
 from .numbers import case_number_next
@@ -157,6 +157,7 @@ def case_open(
     # runs after it is writes only (concurrent intakes wait on that lock).
     routing = routing_for_intake(case)
     recipients = case_recipients(case)
+    stored = uploads_store(draft.attachments)
     with transaction.atomic():
         record_routing = route_at_intake(case, routing)  # the team's agent, on the object
         case.number = case_number_next()
@@ -174,11 +175,13 @@ def case_open(
             from .conversation import comment_add
 
             comment_add(case=case, author=created_by, body=draft.call_notes, internal=True, at=at)
-        for upload, (name, content_type) in zip(draft.attachments, uploads, strict=True):
+        for upload, path, (name, content_type) in zip(
+            draft.attachments, stored, uploads, strict=True
+        ):
             Attachment.objects.create(
                 case=case,
                 uploaded_by=requester or created_by,
-                file=upload,
+                file=path,
                 original_name=name,
                 content_type=content_type,
                 size=upload.size or 0,
