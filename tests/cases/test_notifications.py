@@ -114,11 +114,12 @@ def test_the_mails_about_one_case_thread_together_and_apart_from_other_cases(
     comment_add(case=Case.objects.get(number=first), author=support_agent, body="On it")
     deliver_due()
     mails = smtp_server.to("user@northwind.example")
-    threads = {m["Subject"].split("]")[0].strip("["): set() for m in mails}
+    assert len(mails) == 3
+    threads: dict[str, set[str]] = {first: set(), second: set()}
     for mail in mails:
         assert mail["In-Reply-To"] == mail["References"]
-        threads[mail["Subject"].split("]")[0].strip("[")].add(mail["References"])
-    assert len(mails) == 3
+        number = mail["Subject"].removeprefix("[").split("]")[0]
+        threads[number].add(mail["References"])
     assert len(threads[first]) == 1 and len(threads[second]) == 1  # one thread per case
     assert threads[first] != threads[second]
     assert first in next(iter(threads[first]))
