@@ -15,6 +15,11 @@ def _link(case: Case) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("portal:case", args=[case.number])
 
 
+def case_link(case: Case) -> str:
+    """The case's page in the customer portal, absolute (for e-mails)."""
+    return _link(case)
+
+
 def case_recipients(case: Case) -> list[str]:
     """The requester, and the customer's designated contacts who follow all cases."""
     recipients = [case.requester_email] if case.requester_email else []
