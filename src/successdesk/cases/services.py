@@ -238,7 +238,7 @@ def case_transition(
         )
         if not is_open(step.to_status):
             remote_access_end_with_case(case=locked, by=by, at=at)
-        notify_status_changed(locked, step.from_status.value)
+        notify_status_changed(locked, step.from_status.value, actor=by, at=at)
     return locked
 
 
