@@ -164,7 +164,7 @@ def _parse_rows(text: str) -> tuple[list[tuple[int, dict[str, str]]], list[tuple
     rows, errors = [], []
     for raw in reader:
         values = {k: (raw.get(k) or "").strip() for k in IMPORT_COLUMNS}
-        extra = [v for v in raw.get(None) or [] if v.strip()]  # type: ignore[call-overload]
+        extra = [v for v in raw.get(None) or [] if v.strip()]
         if any(values.values()) or extra:
             rows.append((reader.line_num, values))
         if extra:
