@@ -297,3 +297,24 @@ def test_a_grant_s_duration_reads_as_words_on_the_pages_and_in_the_mail(
     mail = Notification.objects.get(kind="case.remote_access").body
     for text in (console, portal, mail):
         assert "1 day" in text and "1 day, 0:00:00" not in text
+
+
+def test_a_request_for_a_case_resolved_meanwhile_is_refused_and_nothing_is_asked(
+    case: Case, support_agent: User
+) -> None:
+    from successdesk.cases.remote_access import remote_access_request
+    from successdesk.cases.services import case_transition
+    from successdesk.domain.errors import DomainError
+
+    stale = Case.objects.get(pk=case.pk)  # the page staff loaded before someone resolved it
+    case_transition(case=case, to="resolved", by=support_agent, resolution="fix", summary="ok")
+    with pytest.raises(DomainError) as info:
+        remote_access_request(
+            case=stale,
+            by=support_agent,
+            target="application",
+            reason="To look",
+            duration=timedelta(hours=1),
+        )
+    assert "resolved or closed" in info.value.message
+    assert not RemoteAccessGrant.objects.exists()

@@ -107,6 +107,12 @@ def remote_access_request(
             field="duration",
         )
     with transaction.atomic():
+        # Under the case's lock, as a resolution takes it: a request never lands on a case
+        # resolved meanwhile (its grants would not be ended).
+        status = Case.objects.select_for_update().values_list("status", flat=True).get(pk=case.pk)
+        if not is_open(status):
+            case.status = status
+            raise Conflict(remote_access_offer(case=case, at=at).reason, field="case")
         grant = RemoteAccessGrant.objects.create(
             case=case,
             requested_by=by,
