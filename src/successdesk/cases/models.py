@@ -249,7 +249,8 @@ class IdempotencyRecord(models.Model):
 class RemoteAccessGrant(models.Model):
     """Staff ask to access the customer's application or desktop on one case; the
     requester or a designated contact approves or denies. An approved grant lasts
-    ``duration`` from approval, can be revoked, and never applies to another case."""
+    ``duration`` from approval, can be revoked, ends when the case is resolved or closed,
+    and never applies to another case (states: ``successdesk.domain.remote_access``)."""
 
     class Target(models.TextChoices):
         APPLICATION = "application", "The customer's application (hub)"
@@ -262,6 +263,7 @@ class RemoteAccessGrant(models.Model):
         DENIED = "denied", "Denied"
         REVOKED = "revoked", "Revoked"
         WITHDRAWN = "withdrawn", "Withdrawn"
+        ENDED = "ended", "Ended with the case"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="remote_access")
     requested_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")

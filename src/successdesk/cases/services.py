@@ -18,7 +18,7 @@ from successdesk.accounts.phone import phone_line_status
 from successdesk.domain.errors import InvalidInput, PermissionDenied
 from successdesk.domain.exclusions import detect, load_default_rules
 from successdesk.domain.intake import PhoneLine, Source, check_intake, check_severity
-from successdesk.domain.lifecycle import CaseStatus, ResolutionType, transition
+from successdesk.domain.lifecycle import CaseStatus, ResolutionType, is_open, transition
 from successdesk.packages.selectors import packages_including, subscription_current
 
 from . import clocks
@@ -26,6 +26,7 @@ from .attachments import check_uploads, uploads_store
 from .models import Attachment, Case, CaseEvent
 from .notify import case_recipients, notify_case_opened, notify_status_changed
 from .numbers import case_number_next
+from .remote_access import remote_access_end_with_case
 
 LIMITS = {"subject": 200, "description": 20_000, "steps_to_reproduce": 20_000, "category": 60}
 
@@ -199,7 +200,8 @@ def case_transition(
     summary: str | None = None,
     at: datetime | None = None,
 ) -> Case:
-    """Move a case along its lifecycle (a pure rule), adjust its clocks, record who/when."""
+    """Move a case along its lifecycle (a pure rule), adjust its clocks, record who/when.
+    Resolving or closing a case ends its remote-access grants."""
     at = at or timezone.now()
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
@@ -234,7 +236,9 @@ def case_transition(
             if step.to_status is CaseStatus.RESOLVED
             else {},
         )
-        notify_status_changed(locked, step.from_status.value)
+        if not is_open(step.to_status):
+            remote_access_end_with_case(case=locked, by=by, at=at)
+        notify_status_changed(locked, step.from_status.value, actor=by, at=at)
     return locked
 
 

@@ -54,8 +54,8 @@ def _locked(case: Case) -> Case:
     )
     if locked.status in (CaseStatus.RESOLVED, CaseStatus.CLOSED):
         raise Conflict(
-            f"Case {locked.number} is {locked.status}. Reopen it (move it back to in "
-            "progress) before triaging or routing it.",
+            f"Case {locked.number} is {CaseStatus(locked.status).label.lower()}. Reopen it "
+            "(move it back to in progress) before triaging or routing it.",
             field="status",
         )
     return locked

@@ -58,7 +58,7 @@ def _pill(badge: SlaBadge) -> str:
     # (what Django's calls), without format_html's per-argument work.
     title = (
         f' title="{escape(badge.label)} due {escape(short_when(badge.due_at, year=True))}"'
-        if badge.due_at
+        if badge.due_at and badge.state not in ("met", "missed")  # no due time once stopped
         else ""
     )
     time_text = f" · {escape(badge.time_text)}" if badge.time_text else ""
