@@ -171,7 +171,12 @@ def test_the_vendor_is_told_when_a_designated_contacts_sign_in_email_changes(
 
 @pytest.mark.parametrize(
     "address",
-    ["free@northwind.example", "dc@northwind.example", "it@contoso.example", "agent@vendor.example"],
+    [
+        "free@northwind.example",
+        "dc@northwind.example",
+        "it@contoso.example",
+        "agent@vendor.example",
+    ],
 )
 def test_an_address_in_use_anywhere_gets_the_same_answer_as_a_free_one(
     dc: User, colleague: User, contoso: Customer, support_agent: User, address: str
