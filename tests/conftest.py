@@ -28,13 +28,12 @@ def _fast_hashing(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits() -> Iterator[None]:
+def _fresh_rate_limits() -> None:
     """Every test client comes from 127.0.0.1: rate-limit counters (in the cache) must not
     carry from one test to the next."""
     from django.core.cache import cache
 
     cache.clear()
-    yield
 
 
 @dataclass

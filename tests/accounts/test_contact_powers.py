@@ -329,3 +329,14 @@ def test_the_users_page_lists_only_the_customers_own_users(
     page = signed_in(dc).get(USERS).content.decode()
     assert "noah@northwind.example" in page and "dc@northwind.example" in page
     assert "contoso" not in page.lower()
+
+
+def test_the_customers_audit_trail_shows_actions_in_words(
+    dc: User, colleague: User, admin_user: User
+) -> None:
+    signed_in(dc).post(f"{USERS}{colleague.pk}/reset-password/")
+    signed_in(dc).post(f"{USERS}{colleague.pk}/email/", {"email": "noah2@northwind.example"})
+    page = signed_in(admin_user).get(f"/console/customers/{colleague.customer_id}/")
+    html = page.content.decode()
+    assert "Password reset link sent" in html and "Sign-in e-mail change requested" in html
+    assert "user.password_reset_sent" not in html and "user.email_change" not in html

@@ -44,7 +44,7 @@ AUDIT_ACTION_LABELS = {
     "auth.sign_out": "Signed out",
     "designated_contact.add": "Designated contact named",
     "designated_contact.remove": "Designated contact removed",
-    "designated_contact.transfer": "Designated contact's responsibilities transferred",
+    "designated_contact.transfer": "Designated contact transferred",
     "fair_usage.extra_granted": "Extra fair-usage requests granted",
     "training.import": "Training records imported",
     "training.record": "Training recorded",
