@@ -122,8 +122,8 @@ def email_change_request(
                 f"{by} asked that your {vendor} Support account sign in with {new} instead "
                 f"of {user.email}. Nothing changes unless the new address confirms it.\n\n"
                 "If this is a mistake, tell "
-                f"{actor.email if actor is not None else 'your designated contact'} or reply "
-                "to this message.\n"
+                f"{actor.email if actor is not None else 'your designated contact'} or "
+                f"{vendor} Support.\n"
             ),
             kind="user.email_change_requested",
             customer_id=user.customer_id,
