@@ -147,7 +147,7 @@ def test_a_transfer_is_one_step_notifies_the_vendor_and_shows_in_the_staff_audit
     assert f"/console/customers/{northwind.pk}/" in body
 
     page = text(signed_in(admin_user).get(f"/console/customers/{northwind.pk}/"))
-    assert "designated_contact.transfer" in page
+    assert "Designated contact transferred" in page
     assert "dc@northwind.example → successor@northwind.example" in page
 
 

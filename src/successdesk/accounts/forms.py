@@ -5,6 +5,9 @@ from django.contrib.auth.forms import AuthenticationForm
 
 
 class SignInForm(AuthenticationForm):
+    """E-mail and password. The address is stripped and lower-cased before it reaches the
+    backends, so the lockout and the audit log see one spelling of each account."""
+
     username = forms.EmailField(
         label="E-mail",
         max_length=254,
@@ -17,3 +20,6 @@ class SignInForm(AuthenticationForm):
             "“Forgot Password?” below."
         ),
     }
+
+    def clean_username(self) -> str:
+        return str(self.cleaned_data["username"]).strip().lower()

@@ -169,12 +169,25 @@ SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
-# django-axes: lock an account after repeated failures, for a cool-off period.
+# A requested change of a user's sign-in e-mail waits this long for the new address to confirm.
+EMAIL_CHANGE_TIMEOUT = env_int("EMAIL_CHANGE_HOURS", 24) * 60 * 60
+# "Forgot Password?": requests per address asked for, and per client address (429 beyond).
+PASSWORD_RESET_EMAIL_RATE = env_str("PASSWORD_RESET_EMAIL_RATE", "3/h")
+PASSWORD_RESET_IP_RATE = env_str("PASSWORD_RESET_IP_RATE", "20/h")
+
+# django-axes: lock an *account* after repeated failures, for a cool-off period. Failures
+# count per account (its e-mail lower-cased, whatever casing was typed) and per account +
+# client address; never per address alone, so one person's typos lock out nobody else.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "successdesk.accounts.lockout.axes_username"
+# Failed sign-ins per client address (all accounts together), far above the per-account limit:
+# slows a password spray from one address without locking out an office (django-ratelimit).
+SIGN_IN_IP_RATE = env_str("SIGN_IN_IP_RATE", "50/15m")
+RATELIMIT_USE_CACHE = "default"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "successdesk.accounts.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "successdesk.accounts.network.client_ip"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False

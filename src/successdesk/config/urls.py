@@ -29,6 +29,11 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path(
+        "account/email/<str:token>/",
+        accounts.email_change_confirm,
+        name="email_change_confirm",
+    ),
     path("portal/", include("successdesk.portal.urls")),
     path("console/", include("successdesk.console.urls")),
     path("admin/", admin.site.urls),
