@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0006_team_open_assignee_index"),
+        ("cases", "0007_remote_access_ended_with_case"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
