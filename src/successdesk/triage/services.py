@@ -277,8 +277,9 @@ def case_triage(
         locked = _locked(case)
         if locked.customer_id is None:
             raise Conflict(
-                f"Case {locked.number} came from a sender not yet linked to a customer. Link "
-                "it to the customer first, so that its package and SLA clocks apply.",
+                f"Case {locked.number} came from a sender not yet verified. Link it to the "
+                "customer first (or verify its sender), so that its package and SLA clocks "
+                "apply.",
                 field="customer",
             )
         facts = case_facts(locked, category=category, product_area=product_area, severity=severity)
