@@ -112,16 +112,18 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def help_page(request: HttpRequest) -> HttpResponse:
-    """“Need Help?”: the phone line, and the public “Send a Message” form."""
+    """“Need Help?”: the phone line, and the public “Send a Message” form. After a send,
+    ``?sent=`` carries a receipt the server signed: anything else shows nothing."""
     from successdesk.cases.forms import ContactForm
     from successdesk.cases.services import CaseDraft, case_open
+    from successdesk.portal.public import receipt_read, receipt_sign
 
     form = ContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if data["website"]:
             # The honeypot was filled in: a bot. Answer as usual, keep nothing.
-            return redirect(f"{reverse('help')}?sent=1")
+            return redirect(f"{reverse('help')}?sent={receipt_sign('')}")
         if not allow("contact", client_ip(request) or "unknown", settings.CONTACT_FORM_RATE):
             form.add_error(
                 None,
@@ -145,10 +147,11 @@ def help_page(request: HttpRequest) -> HttpResponse:
             except DomainError as exc:
                 refuse(form, exc)
             else:
-                return redirect(f"{reverse('help')}?sent={case.number}")
+                return redirect(f"{reverse('help')}?sent={receipt_sign(case.number)}")
+    sent = receipt_read(request.GET.get("sent")) if request.method == "GET" else None
     return render(
         request,
         "accounts/help.html",
-        {"phone": phone_line_status(), "message_form": form, "sent": request.GET.get("sent")},
+        {"phone": phone_line_status(), "message_form": form, "sent": sent},
         status=429 if form.errors.get("__all__") and "Too many" in str(form.errors) else 200,
     )

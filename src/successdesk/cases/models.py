@@ -34,7 +34,18 @@ class Case(models.Model):
         Customer, null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
     )
     is_verified = models.BooleanField(
-        default=True, help_text="False: a public message not yet matched to a customer."
+        default=True,
+        help_text="False: a public message whose sender has not proved the address (the "
+        "confirmation link) nor been verified by triage. Customers never see it.",
+    )
+    sender_match = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="A public message: the customer user its address matched at intake. A "
+        "candidate only: it becomes the requester when the case is verified.",
     )
     requester = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="requested_cases"

@@ -13,6 +13,7 @@ from successdesk.notifications.models import Notification
 from successdesk.notifications.services import notification_queue
 
 from .models import Case, Comment
+from .senders import notify_unverified_opened
 
 
 def _link(case: Case) -> str:
@@ -45,7 +46,10 @@ def _due_lines(case: Case) -> str:
 
 def notify_case_opened(case: Case, recipients: list[str]) -> None:
     """The confirmation, to ``recipients`` (``case_recipients``, read before the intake's
-    transaction)."""
+    transaction). An unverified public message gets its own mail, to its address alone."""
+    if not case.is_verified:
+        notify_unverified_opened(case)
+        return
     body = (
         f"Hello {case.requester_name or 'there'},\n\n"
         f"We received your case {case.number}: {case.subject}\n"
@@ -54,11 +58,6 @@ def notify_case_opened(case: Case, recipients: list[str]) -> None:
         f"Support is available in {', '.join(settings.VENDOR_LANGUAGES)}. For Severity 1 "
         f"issues, call {settings.VENDOR_SUPPORT_PHONE}.\n\n{settings.VENDOR_NAME} Support\n"
     )
-    if not case.is_verified:
-        body += (
-            "\nWe could not match your e-mail address to a customer account yet; a triage "
-            "agent will confirm it.\n"
-        )
     notification_queue(
         to=recipients,
         subject=f"[{case.number}] We received your case: {case.subject}",
@@ -68,6 +67,26 @@ def notify_case_opened(case: Case, recipients: list[str]) -> None:
         customer_id=case.customer_id,
         thread=case.number,
         fresh=True,
+    )
+
+
+def notify_case_verified(case: Case) -> None:
+    """A public message just verified: the usual confirmation (due times, the portal
+    link), now that the case is its requester's, to them and the following contacts."""
+    notification_queue(
+        to=case_recipients(case),
+        subject=f"[{case.number}] Confirmed: {case.subject}",
+        body=(
+            f"Hello {case.requester_name or 'there'},\n\n"
+            f"Case {case.number} is confirmed as sent from {case.requester_email} and is now "
+            f"in your support portal: {case.subject}\n"
+            f"Severity {case.severity}. {_due_lines(case)}\n\n"
+            f"Follow it and reply here: {_link(case)}\n\n{settings.VENDOR_NAME} Support\n"
+        ),
+        kind="case.verified",
+        key=f"case-verified:{case.pk}",
+        customer_id=case.customer_id,
+        thread=case.number,
     )
 
 
@@ -87,7 +106,11 @@ def _action_key(case: Case, actor: User | None, at: datetime) -> str:
 
 
 def _footer(case: Case) -> str:
-    return f"\n\nReply or follow the case: {_link(case)}\n"
+    """Where to follow the case: the portal, or, for a case in no portal (an unverified
+    public message), the e-mail conversation."""
+    if case.is_verified and case.customer_id is not None:
+        return f"\n\nReply or follow the case: {_link(case)}\n"
+    return f"\n\nWe answer by e-mail; quote {case.number} if you write to us again.\n"
 
 
 def _merge(body: str, news: str, footer: str, replaces: str) -> str:

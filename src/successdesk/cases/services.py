@@ -27,6 +27,7 @@ from .models import Attachment, Case, CaseEvent
 from .notify import case_recipients, notify_case_opened, notify_status_changed
 from .numbers import case_number_next
 from .remote_access import remote_access_end_with_case
+from .senders import sender_match
 
 LIMITS = {"subject": 200, "description": 20_000, "steps_to_reproduce": 20_000, "category": 60}
 
@@ -77,17 +78,6 @@ def _clean(draft: CaseDraft) -> None:
     check_severity(draft.severity)
 
 
-def _match_sender(email: str) -> User | None:
-    """A public message from a known customer user's address belongs to that customer."""
-    if not email:
-        return None
-    return (
-        User.objects.select_related("customer")
-        .filter(email__iexact=email.strip(), customer__isnull=False, is_active=True)
-        .first()
-    )
-
-
 def case_open(
     *,
     source: Source,
@@ -98,14 +88,20 @@ def case_open(
     at: datetime | None = None,
 ) -> Case:
     """Open a case: validate, refuse what the channel or package does not allow, number it,
-    start its SLA clocks and queue the confirmation — all or nothing."""
+    start its SLA clocks and queue the confirmation — all or nothing.
+
+    A case from the public form is unverified whoever its address names (anyone can type
+    any address): no customer, requester or package priority until its sender confirms
+    the address or triage verifies it (``successdesk.triage.services``). A customer user
+    with that address is kept as ``sender_match``, a candidate only."""
     at = at or timezone.now()
     _clean(draft)
     uploads = check_uploads(draft.attachments)
-    verified = True
+    verified, candidate = True, None
     if source is Source.CONTACT_FORM:
-        requester = _match_sender(draft.requester_email)
-        verified = requester is not None
+        verified, requester, customer, created_by = False, None, None, None
+        draft.requester_email = draft.requester_email.strip()
+        candidate = sender_match(draft.requester_email)
     if requester is not None and requester.customer_id is not None:
         customer = requester.customer
         draft.requester_name = draft.requester_name or requester.get_full_name()
@@ -130,6 +126,7 @@ def case_open(
     case = Case(
         customer=customer,
         is_verified=verified,
+        sender_match=candidate,
         requester=requester,
         requester_name=draft.requester_name[:200],
         requester_email=draft.requester_email[:254],

@@ -333,6 +333,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 SLA_AT_RISK_SHARE = float(env_str("SLA_AT_RISK_SHARE", "0.75"))
 CONTACT_FORM_RATE = env_str("CONTACT_FORM_RATE", "5/10m")
+# How long the link that confirms a "Send a Message" sender's address stays valid.
+SENDER_CONFIRMATION_HOURS = env_int("SENDER_CONFIRMATION_HOURS", 72)
 
 # --- API --------------------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 50
