@@ -111,11 +111,18 @@ class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
     list_filter = ("action",)
     search_fields = ("target", "actor__email")
     readonly_fields = ("at", "action", "actor", "customer", "target", "ip_address", "details")
+    # Both are nullable, which Django's automatic select_related skips: a query per row.
+    list_select_related = ("actor", "customer")
 
+    # The audit log is evidence: nobody adds, edits or removes its rows here, superusers
+    # included (a retention policy, if one comes, runs as a sweep, not by hand).
     def has_add_permission(self, request: object) -> bool:
         return False
 
     def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: object, obj: object = None) -> bool:
         return False
 
 
