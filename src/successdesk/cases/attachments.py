@@ -172,9 +172,7 @@ def orphan_uploads_remove(
     removed = 0
     for start in range(0, len(old), 500):
         chunk = old[start : start + 500]
-        kept = set(
-            model._default_manager.filter(file__in=chunk).values_list("file", flat=True)
-        )
+        kept = set(model._default_manager.filter(file__in=chunk).values_list("file", flat=True))
         for path in chunk:
             if path not in kept:
                 storage.delete(path)

@@ -5,15 +5,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0008_case_sender_match'),
+        ("cases", "0008_case_sender_match"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='attachment',
-            index=models.Index(fields=['file'], name='attachment_file'),
+            model_name="attachment",
+            index=models.Index(fields=["file"], name="attachment_file"),
         ),
     ]

@@ -5,15 +5,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('service_requests', '0001_initial'),
+        ("service_requests", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='servicerequestattachment',
-            index=models.Index(fields=['file'], name='sr_attachment_file'),
+            model_name="servicerequestattachment",
+            index=models.Index(fields=["file"], name="sr_attachment_file"),
         ),
     ]
