@@ -53,7 +53,7 @@ def test_signing_in_with_the_address_in_capitals_finds_the_account(
 
 @pytest.mark.django_db(transaction=True)
 def test_taking_a_case_number_outside_a_transaction_is_refused_with_an_error() -> None:
-    with pytest.raises(RuntimeError, match="inside transaction.atomic"):
+    with pytest.raises(RuntimeError, match=r"inside transaction\.atomic"):
         case_number_next()
     with transaction.atomic():
         assert case_number_next().startswith("CS-")
