@@ -18,6 +18,7 @@ from .models import (
     TrainingCompletion,
     User,
     token_digest,
+    vendor_currency,
 )
 
 
@@ -70,6 +71,16 @@ class Roster:
     included: int | None
     extra_contact_fee: Decimal | None
     term: tuple[date, date] | None
+    currency: str = ""
+
+    @property
+    def extra_contact_fee_display(self) -> str:
+        """The fee for one more contact, with its currency ("" without a subscription)."""
+        from successdesk.domain.money import format_money
+
+        if self.extra_contact_fee is None:
+            return ""
+        return format_money(self.extra_contact_fee, self.currency)
 
     @property
     def next_is_billed(self) -> bool:
@@ -97,6 +108,7 @@ def roster_of(customer: Customer, *, history: int = 20) -> Roster:
         included=grants.designated_contacts_included if grants else None,
         extra_contact_fee=grants.extra_contact_fee if grants else None,
         term=(subscription.starts_on, subscription.ends_on) if subscription else None,
+        currency=vendor_currency(),
     )
 
 

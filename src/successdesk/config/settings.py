@@ -256,6 +256,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 NOTIFICATION_CLAIM_SECONDS = env_int("NOTIFICATION_CLAIM_SECONDS", 120)
 # Where vendor-side notices go (designated-contact transfers, fee records).
 VENDOR_NOTIFY_EMAIL = env_str("VENDOR_NOTIFY_EMAIL", "success-ops@vendor.example")
+# The ISO 4217 currency of the catalog's prices and fees (shown with every amount).
+VENDOR_CURRENCY = env_str("VENDOR_CURRENCY", "USD").upper()
 
 # --- background tasks (Django's tasks API) ----------------------------------------------
 # "database": django-tasks-db, the queue is a table and `successdesk db_worker` runs it (one

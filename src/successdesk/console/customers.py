@@ -24,7 +24,9 @@ from successdesk.accounts.contact_forms import (
     TransferForm,
 )
 from successdesk.accounts.contacts import (
+    FeeConfirmationRequired,
     contact_fee_export_csv,
+    fee_confirmation,
     designated_contact_add,
     designated_contact_remove,
     designated_contact_transfer,
@@ -85,6 +87,7 @@ def _customer_page(
     *,
     forms: dict[str, Any] | None = None,
     error: str = "",
+    fee_confirm: dict[str, str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     forms = forms or {}
@@ -100,6 +103,7 @@ def _customer_page(
         "add_form": forms.get("add") or DesignateForm(),
         "training_form": forms.get("training") or TrainingRecordForm(customer=customer),
         "error": error,
+        "fee_confirm": fee_confirm,
     }
     return render(request, "console/customers/detail.html", context, status=status)
 
@@ -184,12 +188,25 @@ def contact_add(request: AuthedRequest, pk: int) -> HttpResponse:
     try:
         user = roster_user(customer=customer, email=form.cleaned_data["email"])
         done = designated_contact_add(
-            actor=request.user, customer=customer, user=user, request=request
+            actor=request.user,
+            customer=customer,
+            user=user,
+            request=request,
+            confirm_fee=form.cleaned_data["confirm_fee"],
         )
+    except FeeConfirmationRequired as exc:
+        confirm = fee_confirmation(exc, user)
+        return _customer_page(request, customer, fee_confirm=confirm, status=exc.status)
     except DomainError as exc:
         refuse(form, exc)
         return _customer_page(request, customer, forms={"add": form}, status=exc.status)
-    fee = f" (fee {done.fee.amount} recorded)" if done.fee else ""
+    fee = ""
+    if done.fee is not None:
+        fee = (
+            f" (fee {done.fee.amount_display} recorded)"
+            if done.fee_created
+            else f" (already billed {done.fee.amount_display} this term: no new fee)"
+        )
     messages.success(request, f"{user.email} is a designated contact of {customer.name}{fee}.")
     return redirect("console:customer", pk=customer.pk)
 

@@ -19,9 +19,10 @@ from successdesk.domain.entitlements import (
     SEVERITIES,
     Decrease,
     Entitlements,
+    _hours,
     compare,
-    format_duration,
 )
+from successdesk.domain.money import format_money
 
 TERM_DIMENSION = "term.ends_on"
 
@@ -79,10 +80,10 @@ def _yes(value: bool) -> str:
 
 def _sla(e: Entitlements, severity: int, clock: str) -> str:
     target = e.sla_targets[severity]
-    return format_duration(getattr(target, clock))
+    return _hours(getattr(target, clock))
 
 
-def _flat(e: Entitlements) -> Iterator[tuple[str, str, str]]:
+def _flat(e: Entitlements, currency: str) -> Iterator[tuple[str, str, str]]:
     """(dimension, label, shown value) for every dimension of a version."""
     yield "channels", "Channels", ", ".join(sorted(e.channels)) or "none"
     yield "phone_hours_per_week", "Telephone hours per week", f"{e.phone_hours_per_week:g} h"
@@ -99,7 +100,7 @@ def _flat(e: Entitlements) -> Iterator[tuple[str, str, str]]:
         yield f"sla_targets.{s}.business_hours", f"Severity {s} targets counted", counted
     included = str(e.designated_contacts_included)
     yield "designated_contacts_included", "Designated contacts included", included
-    fee = f"{e.extra_contact_fee:.2f}"
+    fee = format_money(e.extra_contact_fee, currency)
     yield "extra_contact_fee", "Fee per extra designated contact", fee
     yield "admin_tasks_per_month", "Admin tasks per month", str(e.admin_tasks_per_month)
     advisory = str(e.advisory_reviews_per_month)
@@ -135,6 +136,7 @@ def change_plan(
     version_changes: bool,
     schedule_if_decrease: bool = False,
     materiality: Mapping[str, float] | None = None,
+    currency: str = "",
 ) -> ChangePlan:
     """Judge a change: every entitlement before → after, the decreases, and its outcome.
 
@@ -148,7 +150,7 @@ def change_plan(
     marked = _marked(decreases)
     tolerated = _marked(tuple(compare(current, proposed))) - marked
     rows = []
-    for (dim, label, before), (_, _, after) in zip(_flat(current), _flat(proposed), strict=True):
+    for (dim, label, before), (_, _, after) in zip(_flat(current, currency), _flat(proposed, currency), strict=True):
         if dim in marked:
             direction = "decrease"
         elif dim in tolerated:

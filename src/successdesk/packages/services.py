@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 
@@ -104,6 +105,7 @@ def subscription_change_preview(
             or subscription.scheduled_version_id is not None
         ),
         schedule_if_decrease=schedule_if_decrease,
+        currency=settings.VENDOR_CURRENCY,
     )
 
 

@@ -24,7 +24,9 @@ from successdesk.accounts.contact_powers import (
     user_unlock,
 )
 from successdesk.accounts.contacts import (
+    FeeConfirmationRequired,
     designated_contact_add,
+    fee_confirmation,
     designated_contact_remove,
     designated_contact_transfer,
     roster_user,
@@ -88,6 +90,7 @@ def _roster_page(
     add_form: DesignateForm | None = None,
     transfer_form: TransferForm | None = None,
     error: str = "",
+    fee_confirm: dict[str, str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     customer = _customer(request)
@@ -100,6 +103,7 @@ def _roster_page(
         "transfer_form": transfer_form or TransferForm(customer=customer),
         "colleagues": [t for t in training_of(customer) if not t.designated] if may_change else [],
         "error": error,
+        "fee_confirm": fee_confirm,
     }
     return render(request, "portal/account/contacts.html", context, status=status)
 
@@ -121,8 +125,14 @@ def contact_add(request: AuthedRequest) -> HttpResponse:
     try:
         user = roster_user(customer=customer, email=form.cleaned_data["email"])
         done = designated_contact_add(
-            actor=request.user, customer=customer, user=user, request=request
+            actor=request.user,
+            customer=customer,
+            user=user,
+            request=request,
+            confirm_fee=form.cleaned_data["confirm_fee"],
         )
+    except FeeConfirmationRequired as exc:
+        return _roster_page(request, fee_confirm=fee_confirmation(exc, user), status=exc.status)
     except PermissionDenied as exc:
         return _roster_page(request, error=exc.message, status=exc.status)
     except DomainError as exc:
@@ -130,11 +140,17 @@ def contact_add(request: AuthedRequest) -> HttpResponse:
         return _roster_page(request, add_form=form, status=exc.status)
     if not done.created:
         messages.info(request, f"{user.email} is already a designated contact.")
-    elif done.fee is not None:
+    elif done.fee is not None and done.fee_created:
         messages.success(
             request,
             f"{user.email} is now designated contact #{done.fee.position}; a fee of "
-            f"{done.fee.amount} is recorded for this term.",
+            f"{done.fee.amount_display} is recorded for this term.",
+        )
+    elif done.fee is not None:
+        messages.success(
+            request,
+            f"{user.email} is a designated contact again; their fee for this term "
+            f"({done.fee.amount_display}) was recorded before, so nothing more is billed.",
         )
     else:
         messages.success(request, f"{user.email} is now a designated contact.")
