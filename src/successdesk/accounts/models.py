@@ -117,6 +117,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         return frozenset(names)
 
     @property
+    def may_sign_in(self) -> bool:
+        """Active, and — for a customer user — their customer active: a deactivated
+        customer signs nobody in (password, session or API token)."""
+        return self.is_active and (self.customer_id is None or self.customer.is_active)
+
+    @property
     def is_vendor_staff(self) -> bool:
         return self.customer_id is None and bool(self.roles)
 

@@ -23,7 +23,8 @@ from .models import (
 
 
 def user_for_token(raw: str) -> User | None:
-    """The active user owning this un-revoked token, or None."""
+    """The user owning this un-revoked token, or None unless they may sign in (an
+    inactive user, or one whose customer is deactivated)."""
     if not raw:
         return None
     token = (
@@ -31,7 +32,7 @@ def user_for_token(raw: str) -> User | None:
         .filter(digest=token_digest(raw), revoked_at__isnull=True, user__is_active=True)
         .first()
     )
-    if token is None:
+    if token is None or not token.user.may_sign_in:
         return None
     now = timezone.now()
     # Touch last_used_at at most once a minute, to keep reads cheap.

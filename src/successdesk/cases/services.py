@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from successdesk.accounts.active import customer_ensure_active
 from successdesk.accounts.models import Customer, User
 from successdesk.accounts.phone import phone_line_status
 from successdesk.domain.errors import InvalidInput, PermissionDenied
@@ -82,7 +83,12 @@ def _match_sender(email: str) -> User | None:
         return None
     return (
         User.objects.select_related("customer")
-        .filter(email__iexact=email.strip(), customer__isnull=False, is_active=True)
+        .filter(
+            email__iexact=email.strip(),
+            customer__isnull=False,
+            customer__is_active=True,
+            is_active=True,
+        )
         .first()
     )
 
@@ -113,6 +119,7 @@ def case_open(
         raise PermissionDenied("Only vendor staff log telephone cases.")
     if customer is None and source is not Source.CONTACT_FORM:
         raise InvalidInput("Choose the customer this case is for.", field="customer")
+    customer_ensure_active(customer)
 
     subscription = subscription_current(customer=customer, on=at.date()) if customer else None
     version = subscription.package_version if subscription else None

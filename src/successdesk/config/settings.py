@@ -145,7 +145,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's model backend + "a deactivated customer signs nobody in" (sessions included).
+    "successdesk.accounts.backends.ActiveCustomerBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -20,6 +20,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from successdesk.accounts.active import customer_ensure_active
 from successdesk.accounts.audit import audit_record
 from successdesk.accounts.models import Customer, User
 from successdesk.accounts.roles import Role
@@ -134,6 +135,7 @@ def service_request_submit(
             "Service requests are submitted by customer users. Staff: ask the customer to "
             "submit it from the portal."
         )
+    customer_ensure_active(customer)
     service_kind = parse_kind(kind)
     text = _details(details)
     uploads = list(attachments)
