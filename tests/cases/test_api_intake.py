@@ -207,7 +207,7 @@ def test_a_package_without_the_api_channel_is_refused_naming_the_packages(
     from successdesk.packages.models import PackageVersion, Subscription
 
     premier = PackageVersion.objects.get(package__slug="premier-success")
-    web_only = version_publish(
+    version_publish(  # a web-and-phone-only version, the latest: the customer starts on it
         package=premier.package,
         entitlements={**premier.entitlements, "channels": ["web", "phone"]},
         effective_from=premier.effective_from,

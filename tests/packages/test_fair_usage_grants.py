@@ -42,6 +42,8 @@ def test_a_vendor_admin_grants_an_extra_request(
 def test_the_usage_page_offers_the_grant_to_admins_only(
     premier_northwind: Customer, admin_user: User, support_agent: User
 ) -> None:
-    assert "Grant an extra" in signed_in(admin_user).get("/console/services/usage/").content.decode()
+    assert (
+        "Grant an extra" in signed_in(admin_user).get("/console/services/usage/").content.decode()
+    )
     page = signed_in(support_agent).get("/console/services/usage/").content.decode()
     assert "Grant an extra" not in page and "only vendor admins grant extras" in page

@@ -120,7 +120,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     def may_sign_in(self) -> bool:
         """Active, and — for a customer user — their customer active: a deactivated
         customer signs nobody in (password, session or API token)."""
-        return self.is_active and (self.customer_id is None or self.customer.is_active)
+        customer = self.customer if self.customer_id is not None else None
+        return self.is_active and (customer is None or customer.is_active)
 
     @property
     def is_vendor_staff(self) -> bool:

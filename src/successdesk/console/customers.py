@@ -26,10 +26,10 @@ from successdesk.accounts.contact_forms import (
 from successdesk.accounts.contacts import (
     FeeConfirmationRequired,
     contact_fee_export_csv,
-    fee_confirmation,
     designated_contact_add,
     designated_contact_remove,
     designated_contact_transfer,
+    fee_confirmation,
     roster_user,
 )
 from successdesk.accounts.http import AuthedRequest
@@ -139,9 +139,7 @@ def package_change(request: AuthedRequest, pk: int) -> HttpResponse:
         return render(request, "console/customers/package_change.html", context, status=409)
     context["changes"] = subscription_changes(subscription)[:10]
     if request.method == "GET":
-        context["form"] = ChangePackageForm(
-            initial={"to_version": subscription.package_version_id}
-        )
+        context["form"] = ChangePackageForm(initial={"to_version": subscription.package_version_id})
         return render(request, "console/customers/package_change.html", context)
     form = ChangePackageForm(request.POST)
     context["form"] = form

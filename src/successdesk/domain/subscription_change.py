@@ -105,7 +105,11 @@ def _flat(e: Entitlements, currency: str) -> Iterator[tuple[str, str, str]]:
     yield "admin_tasks_per_month", "Admin tasks per month", str(e.admin_tasks_per_month)
     advisory = str(e.advisory_reviews_per_month)
     yield "advisory_reviews_per_month", "Advisory reviews per month", advisory
-    yield "pooled_quota", "Admin tasks and reviews share one pool", "yes" if e.pooled_quota else "no"
+    yield (
+        "pooled_quota",
+        "Admin tasks and reviews share one pool",
+        "yes" if e.pooled_quota else "no",
+    )
     yield "content_library", "Campaign content library", _yes(e.content_library)
     yield "advisory_services", "Advisory services", _yes(e.advisory_services)
     yield "remote_access_support", "Remote-access support", _yes(e.remote_access_support)
@@ -141,16 +145,18 @@ def change_plan(
     """Judge a change: every entitlement before → after, the decreases, and its outcome.
 
     No decrease: applies now. A decrease in the entitlements: refused, or, when asked,
-    scheduled for the renewal date (the day after the term ends). A shortened term cannot be scheduled —
-    the term ends when it ends; the next term's length is set at renewal — so it is always
-    refused mid-term.
+    scheduled for the renewal date (the day after the term ends). A shortened term cannot
+    be scheduled — the term ends when it ends; the next term's length is set at renewal —
+    so it is always refused mid-term.
     """
     term = term_decreases(current_end=current_end, proposed_end=proposed_end)
     decreases = tuple(compare(current, proposed, materiality=materiality) + term)
     marked = _marked(decreases)
     tolerated = _marked(tuple(compare(current, proposed))) - marked
     rows = []
-    for (dim, label, before), (_, _, after) in zip(_flat(current, currency), _flat(proposed, currency), strict=True):
+    for (dim, label, before), (_, _, after) in zip(
+        _flat(current, currency), _flat(proposed, currency), strict=True
+    ):
         if dim in marked:
             direction = "decrease"
         elif dim in tolerated:

@@ -118,10 +118,16 @@ class SubscriptionAdmin(admin.ModelAdmin[Subscription]):
     list_select_related = ("customer", "package_version__package", "scheduled_version__package")
     search_fields = ("customer__name",)
 
-    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+    def get_form(
+        self,
+        request: HttpRequest,
+        obj: Subscription | None = None,
+        change: bool = False,
+        **kwargs: Any,
+    ) -> Any:
         if obj is None:
             kwargs["form"] = SubscriptionAddForm
-        return super().get_form(request, obj, **kwargs)
+        return super().get_form(request, obj, change, **kwargs)
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:

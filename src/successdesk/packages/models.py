@@ -208,13 +208,19 @@ def _through_change_service() -> Iterator[None]:
 
 # What only the change service may change on an existing subscription.
 GUARDED_FIELDS = ("customer", "package_version", "scheduled_version", "starts_on", "ends_on")
-_GUARDED_ATTNAMES = ("customer_id", "package_version_id", "scheduled_version_id") + GUARDED_FIELDS[3:]
+_GUARDED_ATTNAMES = (
+    "customer_id",
+    "package_version_id",
+    "scheduled_version_id",
+    "starts_on",
+    "ends_on",
+)
 
 
 def _refuse_bypass(what: str) -> SubscriptionChangeBypassed:
     return SubscriptionChangeBypassed(
         f"{what} of an existing subscription changes only through the change service, which "
-        "applies the \"no material decrease\" rule and records the change: the console's "
+        'applies the "no material decrease" rule and records the change: the console\'s '
         "Change package page, `successdesk changepackage`, or "
         "packages.services.subscription_change()."
     )
@@ -266,15 +272,6 @@ class Subscription(models.Model):
     def __str__(self) -> str:
         return f"{self.customer}: {self.package_version} {self.starts_on}–{self.ends_on}"
 
-    def covers(self, day: date) -> bool:
-        return self.starts_on <= day <= self.ends_on
-
-    @property
-    def renews_on(self) -> date:
-        from datetime import timedelta
-
-        return self.ends_on + timedelta(days=1)
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None and not _change_service_active.get():
             stored = Subscription.objects.filter(pk=self.pk).values(*_GUARDED_ATTNAMES).first()
@@ -283,6 +280,15 @@ class Subscription(models.Model):
                 shown = ", ".join(a.removesuffix("_id").replace("_", " ") for a in changed)
                 raise _refuse_bypass(shown[:1].upper() + shown[1:])
         super().save(*args, **kwargs)
+
+    def covers(self, day: date) -> bool:
+        return self.starts_on <= day <= self.ends_on
+
+    @property
+    def renews_on(self) -> date:
+        from datetime import timedelta
+
+        return self.ends_on + timedelta(days=1)
 
 
 class SubscriptionChange(models.Model):

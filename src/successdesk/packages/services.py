@@ -197,9 +197,7 @@ def subscription_change(
             locked.scheduled_version = None
         locked.ends_on = ends_on
         locked.save(update_fields=["package_version", "scheduled_version", "ends_on"])
-        change = SubscriptionChange.objects.create(
-            subscription=locked, outcome=outcome, **record
-        )
+        change = SubscriptionChange.objects.create(subscription=locked, outcome=outcome, **record)
         audit_record(
             action=f"subscription.change_{outcome}",
             actor=by,
@@ -208,7 +206,7 @@ def subscription_change(
             request=request,
             from_version=str(current),
             to_version=str(to_version),
-            from_ends_on=record["from_ends_on"].isoformat(),
+            from_ends_on=subscription.ends_on.isoformat(),
             to_ends_on=ends_on.isoformat(),
             decreases=listed,
             via=via,

@@ -26,9 +26,9 @@ from successdesk.accounts.contact_powers import (
 from successdesk.accounts.contacts import (
     FeeConfirmationRequired,
     designated_contact_add,
-    fee_confirmation,
     designated_contact_remove,
     designated_contact_transfer,
+    fee_confirmation,
     roster_user,
 )
 from successdesk.accounts.http import AuthedRequest

@@ -296,8 +296,7 @@ def usage_extra_grant(
     at = at or timezone.now()
     if not (by.is_vendor_staff and by.has_role(Role.ADMIN)):
         raise ExtraGrantNotAllowed(
-            "Only vendor admins grant extra fair-usage requests. Ask a vendor admin to "
-            "grant it."
+            "Only vendor admins grant extra fair-usage requests. Ask a vendor admin to grant it."
         )
     reason = " ".join((reason or "").split())[:500]
     if not reason:

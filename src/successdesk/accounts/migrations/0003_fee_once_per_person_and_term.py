@@ -23,24 +23,29 @@ def _drop_repeated_fees(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_designated_contacts'),
+        ("accounts", "0002_designated_contacts"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='designatedcontactfee',
-            name='one_fee_per_designation_and_term',
+            model_name="designatedcontactfee",
+            name="one_fee_per_designation_and_term",
         ),
         migrations.AddField(
-            model_name='designatedcontactfee',
-            name='currency',
-            field=models.CharField(default=successdesk.accounts.models.vendor_currency, help_text='ISO 4217.', max_length=3),
+            model_name="designatedcontactfee",
+            name="currency",
+            field=models.CharField(
+                default=successdesk.accounts.models.vendor_currency,
+                help_text="ISO 4217.",
+                max_length=3,
+            ),
         ),
         migrations.RunPython(_drop_repeated_fees, migrations.RunPython.noop),
         migrations.AddConstraint(
-            model_name='designatedcontactfee',
-            constraint=models.UniqueConstraint(fields=('customer', 'user', 'period_start'), name='one_fee_per_person_and_term'),
+            model_name="designatedcontactfee",
+            constraint=models.UniqueConstraint(
+                fields=("customer", "user", "period_start"), name="one_fee_per_person_and_term"
+            ),
         ),
     ]

@@ -4,25 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('packages', '0002_usage_and_products'),
+        ("packages", "0002_usage_and_products"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='subscriptionchange',
-            name='from_ends_on',
+            model_name="subscriptionchange",
+            name="from_ends_on",
             field=models.DateField(blank=True, help_text="The term's end before.", null=True),
         ),
         migrations.AddField(
-            model_name='subscriptionchange',
-            name='to_ends_on',
+            model_name="subscriptionchange",
+            name="to_ends_on",
             field=models.DateField(blank=True, help_text="The term's end asked for.", null=True),
         ),
         migrations.AddField(
-            model_name='subscriptionchange',
-            name='via',
-            field=models.CharField(blank=True, help_text='Where it was asked: console, command, …', max_length=40),
+            model_name="subscriptionchange",
+            name="via",
+            field=models.CharField(
+                blank=True, help_text="Where it was asked: console, command, …", max_length=40
+            ),
         ),
     ]
