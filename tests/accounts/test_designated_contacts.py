@@ -124,21 +124,22 @@ def test_a_sixth_contact_named_removed_and_named_again_is_billed_and_notified_on
     assert len(smtp_server.to(settings.VENDOR_NOTIFY_EMAIL)) == 1
 
 
-def test_the_database_keeps_one_fee_per_person_and_term(
-    portal: Client, northwind: Customer
-) -> None:
+def test_the_database_keeps_one_fee_per_person_and_term(portal: Client, northwind: Customer) -> None:
     from django.db import IntegrityError, transaction
+    from django.utils import timezone
 
     for n in range(2, 7):
         user = trained(northwind, f"c{n}@northwind.example")
         portal.post(f"{ROSTER}add/", {"email": user.email, "confirm_fee": "on"})
     fee = DesignatedContactFee.objects.get()
+    DesignatedContact.objects.filter(pk=fee.designation_id).update(removed_at=timezone.now())
+    again = DesignatedContact.objects.create(customer=fee.customer, user=fee.user)
     with pytest.raises(IntegrityError), transaction.atomic():
         DesignatedContactFee.objects.create(
             customer=fee.customer,
             user=fee.user,
-            designation=fee.designation,
-            position=7,
+            designation=again,
+            position=6,
             amount=fee.amount,
             period_start=fee.period_start,
             period_end=fee.period_end,
