@@ -124,7 +124,9 @@ def test_a_sixth_contact_named_removed_and_named_again_is_billed_and_notified_on
     assert len(smtp_server.to(settings.VENDOR_NOTIFY_EMAIL)) == 1
 
 
-def test_the_database_keeps_one_fee_per_person_and_term(portal: Client, northwind: Customer) -> None:
+def test_the_database_keeps_one_fee_per_person_and_term(
+    portal: Client, northwind: Customer
+) -> None:
     from django.db import IntegrityError, transaction
     from django.utils import timezone
 

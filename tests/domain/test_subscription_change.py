@@ -14,7 +14,9 @@ END = date(2026, 12, 31)
 
 
 def grants(slug: str) -> Entitlements:
-    data: Any = json.loads(resources.files("successdesk.data").joinpath("packages.json").read_text())
+    data: Any = json.loads(
+        resources.files("successdesk.data").joinpath("packages.json").read_text()
+    )
     (package,) = [p for p in data["packages"] if p["slug"] == slug]
     entitlements = package["versions"][0]["entitlements"]
     return Entitlements.from_dict({**entitlements, "phone_hours_per_week": 60})
