@@ -16,6 +16,7 @@ from datetime import date
 from enum import StrEnum
 
 from successdesk.domain.entitlements import (
+    _CHANNEL_LABELS,
     SEVERITIES,
     Decrease,
     Entitlements,
@@ -85,7 +86,8 @@ def _sla(e: Entitlements, severity: int, clock: str) -> str:
 
 def _flat(e: Entitlements, currency: str) -> Iterator[tuple[str, str, str]]:
     """(dimension, label, shown value) for every dimension of a version."""
-    yield "channels", "Channels", ", ".join(sorted(e.channels)) or "none"
+    channels = sorted(_CHANNEL_LABELS[c] for c in e.channels)
+    yield "channels", "Channels", ", ".join(channels) or "none"
     yield "phone_hours_per_week", "Telephone hours per week", f"{e.phone_hours_per_week:g} h"
     yield "routing_priority", "Routing priority", str(e.routing_priority)
     yield "priority_routing", "Priority routing", _yes(e.priority_routing)
