@@ -217,7 +217,7 @@ def test_a_transfer_is_one_step_notifies_the_vendor_and_shows_in_the_staff_audit
     assert f"/console/customers/{northwind.pk}/" in body
 
     page = text(signed_in(admin_user).get(f"/console/customers/{northwind.pk}/"))
-    assert "designated_contact.transfer" in page
+    assert "Designated contact transferred" in page
     assert "dc@northwind.example → successor@northwind.example" in page
 
 
@@ -401,6 +401,35 @@ def test_a_training_import_with_bad_rows_imports_nothing_and_lists_every_bad_lin
     ):
         assert f"<td>{line}</td><td>{message}" in page, line
     assert "<td>2</td>" not in page
+    assert not TrainingCompletion.objects.exists()
+
+
+def test_a_training_import_lists_every_problem_of_every_line_with_its_line_number(
+    admin_user: User, northwind: Customer
+) -> None:
+    subscribe(northwind)
+    person(northwind, "a@northwind.example")
+    content = (
+        b"email,course,completed_on\n"
+        b"nobody@northwind.example,no-such-course,10/01/2026\n"
+        b",,\n"
+        b"a@northwind.example,basic-online-training,2026-01-10,extra\n"
+        b"a@northwind.example,basic-online-training,2999-01-01\n"
+    )
+    response = upload(signed_in(admin_user), content)
+    assert response.status_code == 422
+    page = text(response)
+    assert "Nothing was imported: 3 rows" in page
+    for line, message in (
+        (2, "no active customer user has the e-mail nobody@northwind.example"),
+        (2, "no course has the slug &#x27;no-such-course&#x27;"),
+        (2, "completed_on &#x27;10/01/2026&#x27; is not a date written YYYY-MM-DD"),
+        (4, "the line has 4 values but the header names 3 columns"),
+        (5, "completed_on 2999-01-01 is in the future"),
+        (5, "the same e-mail and course as line 4"),
+    ):
+        assert f"<td>{line}</td><td>{message}" in page, (line, message)
+    assert "<td>3</td>" not in page  # an empty line is skipped, not an error
     assert not TrainingCompletion.objects.exists()
 
 

@@ -8,6 +8,9 @@ from .models import User
 
 
 class SignInForm(AuthenticationForm):
+    """E-mail and password. The address is stripped and lower-cased before it reaches the
+    backends, so the lockout and the audit log see one spelling of each account."""
+
     username = forms.EmailField(
         label="E-mail",
         max_length=254,
@@ -20,6 +23,9 @@ class SignInForm(AuthenticationForm):
             "“Forgot Password?” below."
         ),
     }
+
+    def clean_username(self) -> str:
+        return str(self.cleaned_data["username"]).strip().lower()
 
     def get_invalid_login_error(self) -> ValidationError:
         """Say so when the right password belongs to a deactivated customer's user (the

@@ -9,6 +9,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.functional import cached_property
 
 from .roles import STAFF_ROLES, Role
@@ -102,6 +103,17 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_full_name(self) -> str:
         return self.full_name or self.email
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        """Django checks this on every request: a session signed in before the password
+        *or the sign-in e-mail* changed no longer matches, so such a change ends every
+        session of the user (on any session backend)."""
+        return salted_hmac(
+            "successdesk.accounts.User.session_auth_hash",
+            f"{self.password}\x00{self.email.strip().lower()}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     def get_short_name(self) -> str:
         return (self.full_name.split() or [self.email])[0]
@@ -208,6 +220,40 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target}"
+
+    @property
+    def action_label(self) -> str:
+        """The action in words ("Password reset link sent"), for pages."""
+        from .audit import audit_action_label
+
+        return audit_action_label(self.action)
+
+
+class EmailChange(models.Model):
+    """A requested change of a user's sign-in e-mail. Nothing changes until the link mailed
+    to the new address is opened and confirmed (once, before it expires)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="email_changes")
+    old_email = models.EmailField(max_length=254)
+    new_email = models.EmailField(max_length=254)
+    requested_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(
+        null=True, blank=True, help_text="Replaced by a later request, or refused at confirmation."
+    )
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"{self.old_email} -> {self.new_email}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.confirmed_at is None and self.cancelled_at is None
 
 
 # --- Designated contacts and their training -------------------------------------------------

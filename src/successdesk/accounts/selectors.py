@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -15,6 +16,7 @@ from .models import (
     Customer,
     DesignatedContact,
     DesignatedContactFee,
+    EmailChange,
     TrainingCompletion,
     User,
     token_digest,
@@ -190,20 +192,21 @@ def customers_overview() -> list[CustomerRow]:
 
 
 def locked_out_emails(emails: list[str]) -> set[str]:
-    """Which of ``emails`` (lower case) the sign-in lockout (django-axes) holds right now."""
+    """Which of ``emails`` (lower case) the sign-in lockout (django-axes) holds right now:
+    the account's recent failures, from every address and browser, reach the limit."""
     from axes.models import AccessAttempt
     from django.conf import settings
+    from django.db.models import Sum
     from django.db.models.functions import Lower
 
     wanted = {e.lower() for e in emails}
     since = timezone.now() - settings.AXES_COOLOFF_TIME
     found = (
         AccessAttempt.objects.annotate(name=Lower("username"))
-        .filter(
-            name__in=wanted,
-            failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
-            attempt_time__gte=since,
-        )
+        .filter(name__in=wanted, attempt_time__gte=since)
+        .values("name")
+        .annotate(failures=Sum("failures_since_start"))
+        .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
         .values_list("name", flat=True)
     )
     return set(found)
@@ -214,6 +217,7 @@ class UserRow:
     user: User
     designated: bool
     locked: bool
+    pending_email: str = ""  # a requested sign-in e-mail, waiting for its confirmation
 
 
 def customer_users(customer: Customer) -> list[UserRow]:
@@ -225,4 +229,13 @@ def customer_users(customer: Customer) -> list[UserRow]:
         )
     )
     locked = locked_out_emails([u.email for u in users])
-    return [UserRow(u, u.pk in designated, u.email in locked) for u in users]
+    pending = {
+        change.user_id: change.new_email
+        for change in EmailChange.objects.filter(
+            user__customer=customer,
+            confirmed_at__isnull=True,
+            cancelled_at__isnull=True,
+            requested_at__gte=timezone.now() - timedelta(seconds=settings.EMAIL_CHANGE_TIMEOUT),
+        ).order_by("requested_at")
+    }
+    return [UserRow(u, u.pk in designated, u.email in locked, pending.get(u.pk, "")) for u in users]

@@ -33,6 +33,7 @@ from successdesk.accounts.contacts import (
 )
 from successdesk.accounts.http import AuthedRequest
 from successdesk.accounts.models import Customer, DesignatedContact
+from successdesk.accounts.network import client_ip
 from successdesk.accounts.selectors import (
     customer_users,
     is_designated_contact,
@@ -255,12 +256,13 @@ def user_action(request: AuthedRequest, user_id: int, action: str) -> HttpRespon
         user = contact_power_target(actor=request.user, user_id=user_id)
     except DomainError as exc:
         return _refused(request, exc)
+    ip = client_ip(request)
     try:
         if action == "reset":
-            user_password_reset_send(actor=request.user, user=user, request=request)
+            user_password_reset_send(actor=request.user, user=user, ip=ip)
             done = f"We e-mailed {user.email} a link to choose a new password."
         elif action == "unlock":
-            cleared = user_unlock(actor=request.user, user=user, request=request)
+            cleared = user_unlock(actor=request.user, user=user, ip=ip)
             done = (
                 f"{user.email} can sign in again."
                 if cleared
@@ -270,18 +272,18 @@ def user_action(request: AuthedRequest, user_id: int, action: str) -> HttpRespon
             form = EmailChangeForm(request.POST, auto_id=f"id_user_{user.pk}_%s")
             if not form.is_valid():
                 return _users_page(request, email_form=(user.pk, form), status=400)
-            old = user.email
             try:
-                user_email_change(
-                    actor=request.user,
-                    user=user,
-                    email=form.cleaned_data["email"],
-                    request=request,
+                change = user_email_change(
+                    actor=request.user, user=user, email=form.cleaned_data["email"], ip=ip
                 )
             except DomainError as exc:
                 refuse(form, exc)
                 return _users_page(request, email_form=(user.pk, form), status=exc.status)
-            done = f"{old} now signs in as {user.email}. We told both addresses."
+            done = (
+                f"We e-mailed {change.new_email} a link to confirm the change. {user.email} "
+                "keeps signing in with the current address until the link is confirmed; we "
+                "told the current address too."
+            )
     except DomainError as exc:
         return _users_page(request, error=exc.message, status=exc.status)
     messages.success(request, done)

@@ -24,7 +24,7 @@ def _drop_repeated_fees(apps: Any, schema_editor: Any) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0002_designated_contacts"),
+        ("accounts", "0003_email_change"),
     ]
 
     operations = [
