@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from successdesk.accounts.http import AuthedRequest
+from successdesk.accounts.roles import Role
 from successdesk.triage.desk import agent_desk
 from successdesk.web import staff_only
 
@@ -20,4 +21,5 @@ def home(request: AuthedRequest) -> HttpResponse:
     rows = queue_rows([row.case for row in desk.cases], desk.badges)
     for row, mine in zip(rows, desk.cases, strict=True):
         row["urgency"], row["tone"] = mine.urgency, mine.tone
-    return render(request, "console/home.html", {"desk": desk, "rows": rows})
+    roles = sorted(Role(role).label.lower() for role in request.user.roles)
+    return render(request, "console/home.html", {"desk": desk, "rows": rows, "roles": roles})

@@ -17,7 +17,7 @@ URGENCY: dict[str, tuple[int, str, str]] = {
     "breached": (0, "Breached", "bad"),
     "at_risk": (1, "At risk", "warn"),
     "on_track": (2, "On track", "ok"),
-    "paused": (3, "Paused (waiting on the customer)", ""),
+    "paused": (3, "Paused", ""),
 }
 NO_CLOCK = (4, "No SLA clock", "")
 DESK_LIMIT = 100
