@@ -40,7 +40,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 migrate: install
-	@mkdir -p var
+	@mkdir -p var/static
 	$(SD) migrate --noinput
 
 demo: migrate

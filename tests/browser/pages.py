@@ -12,7 +12,15 @@ from playwright.sync_api import Browser, Page
 
 from successdesk.demo import DEMO_PASSWORD
 
-PUBLIC_PAGES = ["/login/", "/help/", "/password-reset/", "/no-such-page/"]
+PUBLIC_PAGES = [
+    "/login/",
+    "/help/",
+    "/password-reset/",
+    "/password-reset/sent/",
+    "/password-reset/MQ/not-a-token/",  # a used or broken link
+    "/password-reset/done/",
+    "/no-such-page/",
+]
 # A designated contact, a customer user, a designated contact on the Standard package (no
 # library), a triage agent, a support agent and an admin.
 VISITORS = [
