@@ -9,17 +9,24 @@ SD      := $(BIN)/successdesk
 STAMP   := $(VENV)/.installed
 HOST    ?= 127.0.0.1
 PORT    ?= 8000
+# Links in e-mails point here: the address `make run` serves unless SITE_URL is set.
+SITE_URL ?= http://$(HOST):$(PORT)
+# Off by default: the demo shows the real 404/403/500 pages (make run DEBUG=1 for Django's).
+DEBUG   ?=
 PYTEST_ARGS ?=
+# axe-core (npm) for the accessibility scan in tests/browser, in a git-ignored folder.
+AXE     := tests/browser/node_modules/axe-core/axe.min.js
 
 # The first Python >= 3.12 found: the pyenv one named in .python-version, then the usual names.
 PYTHON_FOR_VENV := $(shell for c in python$$(cat .python-version 2>/dev/null) python3.13 python3.12 python3 python; do \
 	if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
 	command -v $$c; break; fi; done)
 
-.PHONY: help install run web worker migrate demo test lint typecheck contracts checks audit domain-coverage pytest chromium bench-sla clean
+.PHONY: help install run web worker migrate demo test lint typecheck contracts checks audit domain-coverage pytest chromium axe bench-sla clean
 
 help:
 	@echo "make run      set up (.venv, install, migrate, demo data) and serve on http://$(HOST):$(PORT) with the worker"
+	@echo "             (another port: make run PORT=8010; SITE_URL follows unless you set it)"
 	@echo "make test     every check: ruff, mypy, import-linter, migrations, deploy check, pytest"
 	@echo "make install  the install step alone"
 
@@ -33,19 +40,22 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 migrate: install
-	@mkdir -p var
+	@mkdir -p var/static
 	$(SD) migrate --noinput
 
 demo: migrate
-	$(SD) demo --quiet-sign-ins
+	$(SD) demo
 
-run: demo
-	@$(SD) demo | tail -n +2
-	@echo "SuccessDesk: http://$(HOST):$(PORT)/  (API: http://$(HOST):$(PORT)/api/v1/docs)  Ctrl-C stops web and worker."
+# The demo data once (idempotent), its sign-ins printed, then the web server, the task worker
+# and the sweeps, all with the same SITE_URL (links in e-mails) and DEBUG (off by default).
+run: migrate
+	@$(SD) demo
+	@echo "SuccessDesk: $(SITE_URL)/  (API: $(SITE_URL)/api/v1/docs)  Ctrl-C stops web and worker."
 	@trap 'kill 0' INT TERM EXIT; \
-	DEBUG=1 $(SD) worker & \
-	DEBUG=1 $(SD) sweep --every 30 & \
-	DEBUG=1 $(SD) runserver --noreload $(HOST):$(PORT); \
+	export SITE_URL='$(SITE_URL)' DEBUG='$(DEBUG)'; \
+	$(SD) worker & \
+	$(SD) sweep --every 30 & \
+	$(SD) runserver --noreload $(HOST):$(PORT); \
 	wait
 
 lint: install
@@ -73,11 +83,21 @@ chromium:
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 		else echo "The browser tests need Chromium: sudo apt-get install -y chromium" >&2; exit 1; fi; }
 
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; \
+		else echo "The accessibility scan needs npm (for axe-core): sudo apt-get install -y npm" >&2; exit 1; fi; }
+	npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
+	@touch $(AXE)
+
+axe: $(AXE)
+
 domain-coverage: install
 	$(BIN)/pytest tests/domain -q --cov=successdesk.domain --cov-branch \
 		--cov-report=term-missing:skip-covered --cov-fail-under=100
 
-pytest: install chromium
+pytest: install chromium axe
 	@mkdir -p var
 	$(BIN)/pytest $(PYTEST_ARGS)
 

@@ -41,6 +41,16 @@ def main(base: str, out: Path) -> None:
         customer.click("button[type=submit]")
         customer.wait_for_selector("text=must be phoned in")
         customer.screenshot(path=str(out / "portal-severity-1.png"))
+        customer.goto("/portal/")
+        customer.screenshot(path=str(out / "portal-home.png"))
+        agent = browser.new_page(base_url=base, viewport={"width": 1280, "height": 820})
+        sign_in(agent, "agent@vendor.example")
+        agent.screenshot(path=str(out / "console-desk.png"))
+        # A phone (375 px): the navigation folded behind its menu button, opened.
+        phone = browser.new_page(base_url=base, viewport={"width": 375, "height": 740})
+        sign_in(phone, "dc@northwind.example")
+        phone.get_by_role("button", name="Menu").click()
+        phone.screenshot(path=str(out / "phone-portal-menu.png"))
         browser.close()
 
 

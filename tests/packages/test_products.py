@@ -126,13 +126,14 @@ def test_staff_get_404_from_our_package(support_agent: User) -> None:
     assert signed_in(support_agent).get("/portal/account/package/").status_code == 404
 
 
-def test_admins_edit_products_and_grant_extra_requests_in_the_django_admin(
+def test_admins_edit_products_in_the_django_admin_where_usage_counters_are_read_only(
     catalog: None, admin_user: User
 ) -> None:
+    # Extras are granted on the console (audited, vendor admins only), not typed in here.
     client = signed_in(admin_user)
     product = Product.objects.get(slug="referrals")
     assert client.get(f"/admin/packages/product/{product.pk}/change/").status_code == 200
-    assert client.get("/admin/packages/usagecounter/add/").status_code == 200
+    assert client.get("/admin/packages/usagecounter/add/").status_code == 403
 
 
 def test_our_package_states_sla_targets_in_words(northwind: Customer) -> None:

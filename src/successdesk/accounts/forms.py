@@ -2,6 +2,9 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+
+from .models import User, normalise_email
 
 
 class SignInForm(AuthenticationForm):
@@ -23,3 +26,21 @@ class SignInForm(AuthenticationForm):
 
     def clean_username(self) -> str:
         return str(self.cleaned_data["username"]).strip().lower()
+
+    def get_invalid_login_error(self) -> ValidationError:
+        """Say so when the right password belongs to a deactivated customer's user (the
+        backend refuses them): nothing is revealed without the password."""
+        email = (self.cleaned_data.get("username") or "").strip()
+        password = self.cleaned_data.get("password") or ""
+        user = (
+            User.objects.select_related("customer")
+            .filter(email=normalise_email(email), customer__is_active=False, is_active=True)
+            .first()
+        )
+        if user is not None and user.customer is not None and user.check_password(password):
+            return ValidationError(
+                f"{user.customer.name}'s account with us is deactivated, so nobody from it "
+                "can sign in. If this is a mistake, call support or ask your account manager.",
+                code="customer_inactive",
+            )
+        return super().get_invalid_login_error()

@@ -174,6 +174,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         return frozenset(g.name for g in self.groups.all()) & STAFF_ROLES
 
     @property
+    def may_sign_in(self) -> bool:
+        """Active, and — for a customer user — their customer active: a deactivated
+        customer signs nobody in (password, session or API token)."""
+        customer = self.customer if self.customer_id is not None else None
+        return self.is_active and (customer is None or customer.is_active)
+
+    @property
     def is_vendor_staff(self) -> bool:
         return self.customer_id is None and bool(self.roles)
 
@@ -396,9 +403,18 @@ class DesignatedContact(models.Model):
         return self.removed_at is None
 
 
+def vendor_currency() -> str:
+    """The currency of the vendor's prices and fees (``VENDOR_CURRENCY``)."""
+    from django.conf import settings
+
+    return str(settings.VENDOR_CURRENCY)
+
+
 class DesignatedContactFee(models.Model):
     """A billable record: a designated contact beyond those the package includes, for the
-    subscription term in which it was named. The vendor lists and exports these."""
+    subscription term in which it was named — once per person and term, however often the
+    person is removed and named again (a unique constraint). The vendor lists and exports
+    these."""
 
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="contact_fees")
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
@@ -407,6 +423,7 @@ class DesignatedContactFee(models.Model):
     )
     position = models.PositiveSmallIntegerField(help_text="6 for the 6th designated contact…")
     amount = models.DecimalField(max_digits=10, decimal_places=2)
+    currency = models.CharField(max_length=3, default=vendor_currency, help_text="ISO 4217.")
     period_start = models.DateField()
     period_end = models.DateField()
     created_at = models.DateTimeField(default=timezone.now)
@@ -415,7 +432,7 @@ class DesignatedContactFee(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["designation", "period_start"], name="one_fee_per_designation_and_term"
+                fields=["customer", "user", "period_start"], name="one_fee_per_person_and_term"
             ),
             models.CheckConstraint(
                 condition=models.Q(period_end__gte=models.F("period_start")),
@@ -424,7 +441,13 @@ class DesignatedContactFee(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.customer}: contact #{self.position} {self.user} {self.amount}"
+        return f"{self.customer}: contact #{self.position} {self.user} {self.amount_display}"
+
+    @property
+    def amount_display(self) -> str:
+        from successdesk.domain.money import format_money
+
+        return format_money(self.amount, self.currency)
 
 
 @receiver(m2m_changed, sender=User.groups.through)

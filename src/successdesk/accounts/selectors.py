@@ -21,11 +21,13 @@ from .models import (
     TrainingCompletion,
     User,
     token_digest,
+    vendor_currency,
 )
 
 
 def user_for_token(raw: str) -> User | None:
-    """The active user owning this un-revoked token, or None."""
+    """The user owning this un-revoked token, or None unless they may sign in (an
+    inactive user, or one whose customer is deactivated)."""
     if not raw:
         return None
     token = (
@@ -33,7 +35,7 @@ def user_for_token(raw: str) -> User | None:
         .filter(digest=token_digest(raw), revoked_at__isnull=True, user__is_active=True)
         .first()
     )
-    if token is None:
+    if token is None or not token.user.may_sign_in:
         return None
     now = timezone.now()
     # Touch last_used_at at most once a minute, to keep reads cheap.
@@ -79,6 +81,16 @@ class Roster:
     included: int | None
     extra_contact_fee: Decimal | None
     term: tuple[date, date] | None
+    currency: str = ""
+
+    @property
+    def extra_contact_fee_display(self) -> str:
+        """The fee for one more contact, with its currency ("" without a subscription)."""
+        from successdesk.domain.money import format_money
+
+        if self.extra_contact_fee is None:
+            return ""
+        return format_money(self.extra_contact_fee, self.currency)
 
     @property
     def next_is_billed(self) -> bool:
@@ -106,6 +118,7 @@ def roster_of(customer: Customer, *, history: int = 20) -> Roster:
         included=grants.designated_contacts_included if grants else None,
         extra_contact_fee=grants.extra_contact_fee if grants else None,
         term=(subscription.starts_on, subscription.ends_on) if subscription else None,
+        currency=vendor_currency(),
     )
 
 

@@ -42,6 +42,7 @@ class FeeOut(Schema):
     id: int
     position: int
     amount: str
+    currency: str = Field(description="ISO 4217 code of `amount`")
     period_start: date
     period_end: date
 
@@ -59,12 +60,18 @@ class RosterOut(Schema):
     items: list[DesignatedContactOut]
     included: int | None = Field(description="Included in the package (null: no subscription)")
     extra_contact_fee: str | None
+    currency: str = Field(description="ISO 4217 code of `extra_contact_fee`")
     next_is_billed: bool
 
 
 class DesignateIn(Schema):
     user_id: int | None = Field(None, ge=1)
     email: str | None = Field(None, min_length=3, max_length=254)
+    confirm_fee: bool = Field(
+        False,
+        description="Confirm the fee when naming this contact is billed; without it such a "
+        "request answers 409 `fee_confirmation_required` with the `amount` and `currency`.",
+    )
 
     model_config = {"extra": "forbid", "strict": True}
 
@@ -93,6 +100,7 @@ def _fee(fee: DesignatedContactFee | None) -> dict[str, Any] | None:
         "id": fee.pk,
         "position": fee.position,
         "amount": f"{fee.amount:.2f}",
+        "currency": fee.currency,
         "period_start": fee.period_start,
         "period_end": fee.period_end,
     }
@@ -136,6 +144,7 @@ def contacts_list(request: HttpRequest) -> dict[str, Any]:
         "items": [_out(c) for c in roster.contacts],
         "included": roster.included,
         "extra_contact_fee": str(roster.extra_contact_fee) if roster.extra_contact_fee else None,
+        "currency": roster.currency,
         "next_is_billed": roster.next_is_billed,
     }
 
@@ -153,7 +162,10 @@ def contacts_list(request: HttpRequest) -> dict[str, Any]:
         "contacts may do this (403 `roster_change_not_allowed`). The user must have completed "
         "the required training (422 `training_incomplete` lists the missing courses). A "
         "contact beyond those included is allowed and billed: the answer's `fee` is the fee "
-        "record. Naming a user already designated answers 200 with the existing record."
+        "record. Naming a billable contact needs `confirm_fee: true` (409 "
+        "`fee_confirmation_required` with the `amount` and `currency` otherwise); a person is "
+        "billed once per term however often they are named. Naming a user already designated "
+        "answers 200 with the existing record."
     ),
 )
 def contacts_add(request: HttpRequest, payload: DesignateIn) -> Status[dict[str, Any]]:
@@ -165,6 +177,7 @@ def contacts_add(request: HttpRequest, payload: DesignateIn) -> Status[dict[str,
             customer=customer,
             user=user,
             request=request,
+            confirm_fee=payload.confirm_fee,
         )
     )
 

@@ -144,3 +144,29 @@ def cases_newest_page(
         count=min(count, COUNT_CAP),
         count_capped=count > COUNT_CAP,
     )
+
+
+# --- a customer's home page -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OpenCases:
+    """The open cases ``user`` may see: those waiting on the customer, the others (newest
+    first, up to a limit each), how many are open and how many wait on the customer."""
+
+    waiting_on_customer: list[Case]
+    with_support: list[Case]
+    count: int
+    waiting_count: int
+
+
+def cases_open_for(user: User, *, limit: int = 10) -> OpenCases:
+    """For the portal's home page (four queries)."""
+    open_cases = cases_filter(cases_visible_to(user), status="open").order_by("-created_at", "-id")
+    waiting = "awaiting_customer"
+    return OpenCases(
+        waiting_on_customer=list(open_cases.filter(status=waiting)[:limit]),
+        with_support=list(open_cases.exclude(status=waiting)[:limit]),
+        count=open_cases.order_by().count(),
+        waiting_count=open_cases.filter(status=waiting).order_by().count(),
+    )

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from successdesk.accounts.active import customer_ensure_active
 from successdesk.accounts.models import Customer, User
 from successdesk.accounts.phone import phone_line_status
 from successdesk.domain.errors import InvalidInput, PermissionDenied
@@ -110,6 +111,7 @@ def case_open(
         raise PermissionDenied("Only vendor staff log telephone cases.")
     if customer is None and source is not Source.CONTACT_FORM:
         raise InvalidInput("Choose the customer this case is for.", field="customer")
+    customer_ensure_active(customer)
 
     subscription = subscription_current(customer=customer, on=at.date()) if customer else None
     version = subscription.package_version if subscription else None

@@ -145,7 +145,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's model backend + "a deactivated customer signs nobody in" (sessions included).
+    "successdesk.accounts.backends.ActiveCustomerBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -269,6 +270,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 NOTIFICATION_CLAIM_SECONDS = env_int("NOTIFICATION_CLAIM_SECONDS", 120)
 # Where vendor-side notices go (designated-contact transfers, fee records).
 VENDOR_NOTIFY_EMAIL = env_str("VENDOR_NOTIFY_EMAIL", "success-ops@vendor.example")
+# The ISO 4217 currency of the catalog's prices and fees (shown with every amount).
+VENDOR_CURRENCY = env_str("VENDOR_CURRENCY", "USD").upper()
 
 # --- background tasks (Django's tasks API) ----------------------------------------------
 # "database": django-tasks-db, the queue is a table and `successdesk db_worker` runs it (one

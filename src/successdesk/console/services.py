@@ -147,7 +147,12 @@ def usage(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "console/services/usage.html",
-        {"rows": usage_board(timezone.now()), "kinds": list(ServiceKind), "form": ExtraForm()},
+        {
+            "rows": usage_board(timezone.now()),
+            "kinds": list(ServiceKind),
+            "form": ExtraForm(),
+            "may_grant": request.user.has_role(Role.ADMIN),
+        },
     )
 
 

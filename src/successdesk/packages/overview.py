@@ -78,6 +78,15 @@ class PackageOverview:
         return [QuotaRow(POOL_LABELS.get(q.kind, q.kind), q) for q in self.quotas]
 
     @property
+    def extra_contact_fee_display(self) -> str:
+        """The fee per extra designated contact, with the vendor's currency."""
+        from django.conf import settings
+
+        from successdesk.domain.money import format_money
+
+        return format_money(self.grants.extra_contact_fee, settings.VENDOR_CURRENCY)
+
+    @property
     def feature_labels(self) -> list[tuple[str, bool]]:
         return [(FEATURE_LABELS[name], on) for name, on in self.features.items()]
 

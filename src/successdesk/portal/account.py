@@ -24,9 +24,11 @@ from successdesk.accounts.contact_powers import (
     user_unlock,
 )
 from successdesk.accounts.contacts import (
+    FeeConfirmationRequired,
     designated_contact_add,
     designated_contact_remove,
     designated_contact_transfer,
+    fee_confirmation,
     roster_user,
 )
 from successdesk.accounts.http import AuthedRequest
@@ -89,6 +91,7 @@ def _roster_page(
     add_form: DesignateForm | None = None,
     transfer_form: TransferForm | None = None,
     error: str = "",
+    fee_confirm: dict[str, str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     customer = _customer(request)
@@ -101,6 +104,7 @@ def _roster_page(
         "transfer_form": transfer_form or TransferForm(customer=customer),
         "colleagues": [t for t in training_of(customer) if not t.designated] if may_change else [],
         "error": error,
+        "fee_confirm": fee_confirm,
     }
     return render(request, "portal/account/contacts.html", context, status=status)
 
@@ -122,8 +126,14 @@ def contact_add(request: AuthedRequest) -> HttpResponse:
     try:
         user = roster_user(customer=customer, email=form.cleaned_data["email"])
         done = designated_contact_add(
-            actor=request.user, customer=customer, user=user, request=request
+            actor=request.user,
+            customer=customer,
+            user=user,
+            request=request,
+            confirm_fee=form.cleaned_data["confirm_fee"],
         )
+    except FeeConfirmationRequired as exc:
+        return _roster_page(request, fee_confirm=fee_confirmation(exc, user), status=exc.status)
     except PermissionDenied as exc:
         return _roster_page(request, error=exc.message, status=exc.status)
     except DomainError as exc:
@@ -131,11 +141,17 @@ def contact_add(request: AuthedRequest) -> HttpResponse:
         return _roster_page(request, add_form=form, status=exc.status)
     if not done.created:
         messages.info(request, f"{user.email} is already a designated contact.")
-    elif done.fee is not None:
+    elif done.fee is not None and done.fee_created:
         messages.success(
             request,
             f"{user.email} is now designated contact #{done.fee.position}; a fee of "
-            f"{done.fee.amount} is recorded for this term.",
+            f"{done.fee.amount_display} is recorded for this term.",
+        )
+    elif done.fee is not None:
+        messages.success(
+            request,
+            f"{user.email} is a designated contact again; their fee for this term "
+            f"({done.fee.amount_display}) was recorded before, so nothing more is billed.",
         )
     else:
         messages.success(request, f"{user.email} is now a designated contact.")

@@ -87,9 +87,10 @@ def team_get(slug: str) -> SupportTeam:
     return team
 
 
-def teams_overview() -> list[SupportTeam]:
-    """Every team with ``queued`` (cases in its queue) and ``unassigned`` counts (two queries:
-    the teams, then all their queues counted at once from the open-cases index)."""
+def teams_overview(*, member: User | None = None) -> list[SupportTeam]:
+    """Every team (or those ``member`` belongs to) with ``queued`` (cases in its queue) and
+    ``unassigned`` counts (two queries: the teams, then all their queues counted at once from
+    the open-cases index)."""
     counts = {
         row["team"]: (row["queued"], row["unassigned"])
         for row in Case.objects.filter(team__isnull=False, status__in=TEAM_QUEUE_STATUSES)
@@ -98,7 +99,10 @@ def teams_overview() -> list[SupportTeam]:
         # Count("team"), not the primary key: the index holds every column the count reads.
         .annotate(queued=Count("team"), unassigned=Count("team", filter=Q(assignee=None)))
     }
-    teams = list(SupportTeam.objects.order_by("name"))
+    teams_qs = SupportTeam.objects.order_by("name")
+    if member is not None:
+        teams_qs = teams_qs.filter(memberships__user=member)
+    teams = list(teams_qs)
     for team in teams:
         team.queued, team.unassigned = counts.get(team.pk, (0, 0))  # type: ignore[attr-defined]
     return teams
