@@ -24,17 +24,18 @@ def _reads(sql: list[dict[str, str]], table: str) -> int:
     return sum(f'FROM "{table}"' in q["sql"] for q in sql)
 
 
-def test_a_portal_case_page_reads_the_designation_and_the_customer_once(
+def test_each_portal_page_reads_the_designation_once_and_the_customer_with_the_user(
     premier_northwind: Customer, northwind_user: User
 ) -> None:
     designate(northwind_user)
     case = _case(northwind_user)
     client = signed_in(northwind_user)
-    with CaptureQueriesContext(connection) as page:
-        response = client.get(f"/portal/cases/{case.number}/")
-    assert response.status_code == 200
-    assert _reads(page.captured_queries, "accounts_designatedcontact") == 1
-    assert _reads(page.captured_queries, "accounts_customer") <= 1
+    for url in ("/portal/", "/portal/cases/", f"/portal/cases/{case.number}/", "/portal/services/"):
+        with CaptureQueriesContext(connection) as page:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        assert _reads(page.captured_queries, "accounts_designatedcontact") == 1, url
+        assert _reads(page.captured_queries, "accounts_customer") == 0, url  # joined
 
 
 def test_a_console_case_page_reads_the_staff_roles_once(
