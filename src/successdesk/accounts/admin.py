@@ -111,11 +111,19 @@ class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
     list_filter = ("action",)
     search_fields = ("target", "actor__email")
     readonly_fields = ("at", "action", "actor", "customer", "target", "ip_address", "details")
+    # Said outright: Django 6.1 joins list_display's foreign keys itself (nullable ones
+    # included); older versions' bare select_related() skipped nullable ones (a query per row).
+    list_select_related = ("actor", "customer")
 
+    # The audit log is evidence: nobody adds, edits or removes its rows here, superusers
+    # included (a retention policy, if one comes, runs as a sweep, not by hand).
     def has_add_permission(self, request: object) -> bool:
         return False
 
     def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: object, obj: object = None) -> bool:
         return False
 
 

@@ -28,7 +28,14 @@ from successdesk.notifications.services import notification_queue
 from successdesk.packages.selectors import customer_today, subscription_required
 
 from .audit import audit_record
-from .models import Customer, DesignatedContact, DesignatedContactFee, User, vendor_currency
+from .models import (
+    Customer,
+    DesignatedContact,
+    DesignatedContactFee,
+    User,
+    normalise_email,
+    vendor_currency,
+)
 from .roles import Role
 from .training import ensure_trained, training_completion_record, training_import_csv
 
@@ -139,7 +146,7 @@ def roster_user(*, customer: Customer, user_id: int | None = None, email: str = 
         user = users.filter(pk=user_id).first()
         field, shown = "user_id", f"the id {user_id}"
     else:
-        user = users.filter(email__iexact=email.strip()).first() if email.strip() else None
+        user = users.filter(email=normalise_email(email)).first() if email.strip() else None
         field, shown = "email", f"the e-mail {email.strip()!r}"
     if user is None:
         raise NotFound(

@@ -29,8 +29,7 @@ from successdesk.domain.errors import Conflict, InvalidInput, NotFound
 from successdesk.notifications.services import notification_queue
 
 from .audit import audit_record
-from .models import EmailChange, User
-from .password_reset import normalise_email
+from .models import EmailChange, User, normalise_email
 from .selectors import is_designated_contact
 
 SALT = "successdesk.accounts.email_change"
@@ -97,7 +96,7 @@ def email_change_request(
         change = EmailChange.objects.create(
             user=user, old_email=user.email, new_email=new, requested_by=actor, requested_at=now
         )
-        in_use = User.objects.filter(email__iexact=new).exclude(pk=user.pk).exists()
+        in_use = User.objects.filter(email=normalise_email(new)).exclude(pk=user.pk).exists()
         if not in_use:
             notification_queue(
                 to=[new],
@@ -192,7 +191,7 @@ def email_change_confirm(*, token: str, ip: str | None = None) -> User:
         user = change.user
         old, new = change.old_email, change.new_email
         now = timezone.now()
-        taken = User.objects.filter(email__iexact=new).exclude(pk=user.pk).exists()
+        taken = User.objects.filter(email=normalise_email(new)).exclude(pk=user.pk).exists()
         if not taken:
             try:
                 with transaction.atomic():

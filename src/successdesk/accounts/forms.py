@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
-from .models import User
+from .models import User, normalise_email
 
 
 class SignInForm(AuthenticationForm):
@@ -34,7 +34,7 @@ class SignInForm(AuthenticationForm):
         password = self.cleaned_data.get("password") or ""
         user = (
             User.objects.select_related("customer")
-            .filter(email__iexact=email, customer__is_active=False, is_active=True)
+            .filter(email=normalise_email(email), customer__is_active=False, is_active=True)
             .first()
         )
         if user is not None and user.customer is not None and user.check_password(password):

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from .password_reset import normalise_email
+from .models import normalise_email
 
 
 def axes_username(request: HttpRequest | None, credentials: dict[str, Any] | None) -> str | None:

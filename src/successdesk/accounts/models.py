@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Any, ClassVar
+import itertools
+from collections.abc import Callable
+from typing import Any, ClassVar, TypeVar
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
-from django.utils.functional import cached_property
 
 from .roles import STAFF_ROLES, Role
 
@@ -35,13 +38,51 @@ class Customer(models.Model):
         return self.name
 
 
+_T = TypeVar("_T")
+
+
+class Generation:
+    """A stamp that moves whenever some kind of record changes in this process (a signal
+    bumps it). Values memoised on a user object carry the stamp they were read under, so
+    a request reads each at most once, and reads it again after a change in that request,
+    whichever object the change went through."""
+
+    def __init__(self) -> None:
+        self._counter = itertools.count(1)
+        self.value = 0
+
+    def bump(self) -> None:
+        self.value = next(self._counter)  # next() on a count is atomic in CPython
+
+    def memo(self, obj: Any, key: str, read: Callable[[], _T]) -> _T:
+        """``read()`` once per object until the stamp moves."""
+        stamp = self.value  # taken before reading: a change during the read re-reads
+        held = obj.__dict__.get(key)
+        if held is not None and held[0] == stamp:
+            return held[1]  # type: ignore[no-any-return]
+        value = read()
+        obj.__dict__[key] = (stamp, value)
+        return value
+
+
+ROLE_CHANGES = Generation()  # a user's groups changed
+DESIGNATION_CHANGES = Generation()  # a designated contact was named, removed or transferred
+
+
+def normalise_email(address: str) -> str:
+    """The stored spelling of a sign-in address (``User.save`` stores it so): look users up
+    with ``email=normalise_email(typed)``, which the unique index on ``email`` serves, never
+    with ``email__iexact`` (``UPPER(email) = UPPER(%s)`` on PostgreSQL: a sequential scan)."""
+    return address.strip().lower()
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def _create(self, email: str, password: str | None, **fields: Any) -> User:
         if not email:
             raise ValueError("An e-mail address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user = self.model(email=normalise_email(self.normalize_email(email)), **fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -56,7 +97,7 @@ class UserManager(BaseUserManager["User"]):
         return self._create(email, password, **fields)
 
     def get_by_natural_key(self, username: str | None) -> User:
-        return self.get(email__iexact=username or "")
+        return self.get(email=normalise_email(username or ""))
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -98,7 +139,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name or self.email
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.email = self.email.strip().lower()
+        self.email = normalise_email(self.email)
         super().save(*args, **kwargs)
 
     def get_full_name(self) -> str:
@@ -118,15 +159,19 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self) -> str:
         return (self.full_name.split() or [self.email])[0]
 
-    @cached_property
+    @property
     def roles(self) -> frozenset[str]:
-        """The staff roles of this user (empty for customer users)."""
+        """The staff roles of this user (empty for customer users): one groups query per
+        user object (a request's user), read again when any user's groups change."""
         if self.customer_id is not None or not self.pk:
             return frozenset()
-        names = {g.name for g in self.groups.all()} & STAFF_ROLES
+        names = ROLE_CHANGES.memo(self, "_groups_memo", self._group_names)
         if self.is_superuser:
-            names.add(Role.ADMIN)
-        return frozenset(names)
+            names |= {Role.ADMIN}
+        return names
+
+    def _group_names(self) -> frozenset[str]:
+        return frozenset(g.name for g in self.groups.all()) & STAFF_ROLES
 
     @property
     def may_sign_in(self) -> bool:
@@ -403,3 +448,14 @@ class DesignatedContactFee(models.Model):
         from successdesk.domain.money import format_money
 
         return format_money(self.amount, self.currency)
+
+
+@receiver(m2m_changed, sender=User.groups.through)
+def _groups_changed(sender: Any, **kwargs: Any) -> None:
+    ROLE_CHANGES.bump()
+
+
+@receiver(post_save, sender=DesignatedContact)
+@receiver(post_delete, sender=DesignatedContact)
+def _designation_changed(sender: Any, **kwargs: Any) -> None:
+    DESIGNATION_CHANGES.bump()

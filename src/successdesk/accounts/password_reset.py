@@ -19,12 +19,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from successdesk.notifications.services import notification_queue
 
-from .models import User
-
-
-def normalise_email(value: str) -> str:
-    """The form of an address that sign-in, lockout and rate limits count by."""
-    return value.strip().lower()
+from .models import User, normalise_email
 
 
 def password_reset_link(user: User) -> str:
@@ -72,7 +67,7 @@ def password_reset_request(*, email: str) -> bool:
     nothing, as in Django's own form."""
     address = normalise_email(email)
     with transaction.atomic():
-        user = User.objects.filter(email__iexact=address, is_active=True).first()
+        user = User.objects.filter(email=address, is_active=True).first()
         if user is None or not user.has_usable_password():
             return False
         password_reset_mail_queue(user=user)

@@ -11,6 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from .models import (
+    DESIGNATION_CHANGES,
     ApiToken,
     AuditEntry,
     Customer,
@@ -44,12 +45,18 @@ def user_for_token(raw: str) -> User | None:
 
 
 def is_designated_contact(user: User) -> bool:
-    """Whether ``user`` is an active designated contact (of their own customer)."""
+    """Whether ``user`` is an active designated contact (of their own customer): one query
+    per user object (a request's user, whatever number of checks a page makes), read again
+    after any designation changes."""
     if not getattr(user, "is_authenticated", False) or user.customer_id is None:
         return False
-    return DesignatedContact.objects.filter(
-        user=user, customer_id=user.customer_id, removed_at__isnull=True
-    ).exists()
+    return DESIGNATION_CHANGES.memo(
+        user,
+        f"_designated_memo_{user.customer_id}",
+        DesignatedContact.objects.filter(
+            user=user, customer_id=user.customer_id, removed_at__isnull=True
+        ).exists,
+    )
 
 
 def designated_contacts_of(customer: Customer) -> list[User]:

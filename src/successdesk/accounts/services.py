@@ -13,7 +13,15 @@ from django.utils.text import slugify
 from successdesk.domain.errors import InvalidInput, NotFound
 
 from .audit import audit_record
-from .models import ApiToken, Customer, SupportTeam, TeamMembership, User, token_digest
+from .models import (
+    ApiToken,
+    Customer,
+    SupportTeam,
+    TeamMembership,
+    User,
+    normalise_email,
+    token_digest,
+)
 from .roles import STAFF_ROLES
 
 
@@ -40,7 +48,7 @@ def user_ensure(
     if customer is not None and roles:
         raise InvalidInput("A customer user cannot hold a staff role.", field="roles")
     with transaction.atomic():
-        user = User.objects.filter(email__iexact=email).first()
+        user = User.objects.filter(email=normalise_email(email)).first()
         if user is None:
             user = User.objects.create_user(
                 email=email,
@@ -69,7 +77,7 @@ def team_ensure(
 
 def token_create(*, email: str, name: str = "") -> str:
     """Create an API token for the user with that e-mail; returns the raw token once."""
-    user = User.objects.filter(email__iexact=email.strip()).first()
+    user = User.objects.filter(email=normalise_email(email)).first()
     if user is None or not user.is_active:
         raise NotFound(f"No active user has the e-mail address {email!r}.", field="email")
     raw = settings.API_TOKEN_PREFIX + secrets.token_urlsafe(32)

@@ -16,8 +16,8 @@ from django.conf import settings
 from django.http import HttpRequest
 from django_ratelimit.core import get_usage
 
+from .models import normalise_email
 from .network import client_ip
-from .password_reset import normalise_email
 
 
 def _ip_key(group: str, request: HttpRequest) -> str:

@@ -22,7 +22,7 @@ from successdesk.ratelimit import allow
 from successdesk.web import refuse
 
 from .forms import SignInForm
-from .password_reset import normalise_email
+from .models import normalise_email
 from .tasks import password_reset_mail
 from .throttles import password_reset_throttled, sign_in_failure_count, sign_in_ip_throttled
 

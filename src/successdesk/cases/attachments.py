@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import codecs
 import mimetypes
+from datetime import datetime, timedelta
 from pathlib import PurePath
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import FileField
+from django.db.models import FileField, Model
+from django.utils import timezone
 
 from successdesk.domain.errors import InvalidInput
 
@@ -118,7 +120,9 @@ def check_uploads(
 def uploads_store(uploads: list[UploadedFile[bytes]]) -> list[str]:
     """Write checked uploads to the attachments' storage and return their stored names, to
     be given to ``Attachment(file=…)``: a case's files are written before its transaction
-    takes the case number, whose lock every other intake waits on."""
+    takes the case number, whose lock every other intake waits on. If that transaction
+    rolls back, the files stay behind unreferenced: ``orphan_uploads_remove`` (a sweep)
+    removes them."""
     from .models import Attachment
 
     field = Attachment._meta.get_field("file")
@@ -131,3 +135,46 @@ def uploads_store(uploads: list[UploadedFile[bytes]]) -> list[str]:
         )
         for upload in uploads
     ]
+
+
+ORPHAN_AGE = timedelta(hours=1)
+
+
+def orphan_uploads_remove(
+    *, model: type[Model], folder: str, now: datetime | None = None, months: int = 2
+) -> int:
+    """Remove files under ``folder/YYYY/MM`` (the last ``months`` months) older than
+    ``ORPHAN_AGE`` that no row of ``model`` references: files of an intake or a request
+    whose transaction rolled back (or whose process died) after they were written. A
+    younger file may belong to a transaction still running. Returns how many were removed.
+
+    Only recent month folders are listed, so a run costs a listing of those and one
+    indexed ``file IN (…)`` query per 500 old files, whatever the number of attachments.
+    """
+    field = model._meta.get_field("file")
+    if not isinstance(field, FileField):
+        raise TypeError(f"{model.__name__}.file is not a FileField.")
+    storage = field.storage
+    now = now or timezone.now()
+    first = now.replace(day=1)
+    stamps = [first]
+    for _ in range(months - 1):
+        stamps.append((stamps[-1] - timedelta(days=1)).replace(day=1))
+    old: list[str] = []
+    for stamp in stamps:
+        month = f"{folder}/{stamp:%Y/%m}"
+        if not storage.exists(month):
+            continue
+        for name in storage.listdir(month)[1]:
+            path = f"{month}/{name}"
+            if now - storage.get_modified_time(path) > ORPHAN_AGE:
+                old.append(path)
+    removed = 0
+    for start in range(0, len(old), 500):
+        chunk = old[start : start + 500]
+        kept = set(model._default_manager.filter(file__in=chunk).values_list("file", flat=True))
+        for path in chunk:
+            if path not in kept:
+                storage.delete(path)
+                removed += 1
+    return removed

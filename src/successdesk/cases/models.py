@@ -205,6 +205,8 @@ class Attachment(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        # The orphan-uploads sweep asks which stored names are referenced.
+        indexes = [models.Index(fields=["file"], name="attachment_file")]
 
     def __str__(self) -> str:
         return self.original_name

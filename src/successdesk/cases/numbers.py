@@ -34,10 +34,32 @@ def case_number_next() -> str:
     transactions begin IMMEDIATE), so two intakes can never read the same value; the number
     is committed with the case or not at all.
     """
-    assert transaction.get_connection().in_atomic_block, "call inside transaction.atomic()"
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("case_number_next() must be called inside transaction.atomic().")
     value = _increment(SEQUENCE)
     if value is None:  # the row is made by a migration; a flushed test database lacks it
         CaseSequence.objects.get_or_create(name=SEQUENCE)
         value = _increment(SEQUENCE)
-    assert value is not None
+    if value is None:
+        raise RuntimeError(f"The case-number sequence {SEQUENCE!r} could not be advanced.")
     return f"{settings.CASE_NUMBER_PREFIX}{value:06d}"
+
+
+def case_number_normal(raw: str) -> str:
+    """The stored spelling of a case number typed in any letter case (``cs-004217`` →
+    ``CS-004217``), so that lookups compare with ``=`` and use the unique index on
+    ``Case.number`` (``number__iexact`` compiles to ``UPPER(number) = UPPER(%s)`` on
+    PostgreSQL, which no plain index serves: a sequential scan at a million cases).
+
+    A number is the prefix and digits. With an upper-case prefix (the default ``CS-``) the
+    whole input is upper-cased, which also finds numbers issued under an earlier upper-case
+    prefix; with any other prefix a prefix typed in another case is replaced by the
+    configured one.
+    """
+    text = raw.strip()
+    prefix = settings.CASE_NUMBER_PREFIX
+    if prefix == prefix.upper():
+        return text.upper()
+    if text[: len(prefix)].upper() == prefix.upper():
+        return prefix + text[len(prefix) :]
+    return text

@@ -13,6 +13,7 @@ from successdesk.domain.errors import NotFound
 
 from .keyset import cursor_decode, cursor_encode, instant, integer
 from .models import Attachment, Case, CaseEvent, Comment
+from .numbers import case_number_normal
 
 
 def cases_visible_to(user: User) -> QuerySet[Case]:
@@ -33,8 +34,9 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
 
 
 def case_get(*, user: User, number: str) -> Case:
-    """The case with this number if ``user`` may see it; else NotFound (never 403)."""
-    case = cases_visible_to(user).filter(number__iexact=number.strip()).first()
+    """The case with this number (in any letter case) if ``user`` may see it; else NotFound
+    (never 403)."""
+    case = cases_visible_to(user).filter(number=case_number_normal(number)).first()
     if case is None:
         raise NotFound(f"No case {number} is visible to you.", field="number")
     return case
@@ -72,7 +74,7 @@ def cases_filter(
         qs = qs.filter(severity=severity)
     if q:
         q = q.strip()
-        found = Q(subject__icontains=q) | Q(number__iexact=q)
+        found = Q(subject__icontains=q) | Q(number=case_number_normal(q))
         if "@" in q:  # a requester's e-mail address
             found |= Q(requester_email__iexact=q)
         qs = qs.filter(found)

@@ -19,7 +19,7 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
-from successdesk.accounts.models import User
+from successdesk.accounts.models import User, normalise_email
 from successdesk.domain.errors import Conflict, DomainError, InvalidInput
 from successdesk.notifications.services import notification_queue
 
@@ -53,13 +53,13 @@ class ConfirmationLinkUsed(Conflict):
 
 def sender_match(email: str) -> User | None:
     """The active customer user whose sign-in address this is (any letter case), or None."""
-    email = email.strip()
+    email = normalise_email(email)
     if not email:
         return None
     return (
         User.objects.select_related("customer")
         .filter(
-            email__iexact=email,
+            email=email,
             customer__isnull=False,
             customer__is_active=True,
             is_active=True,

@@ -242,12 +242,16 @@ def case_transition(
 
 
 def case_assign(*, case: Case, assignee: User | None, by: User) -> Case:
+    """Give the case to ``assignee`` (or nobody), under the case's row lock, so a
+    concurrent transition or assignment waits; ``updated_at`` moves with it."""
     if assignee is not None and not assignee.is_vendor_staff:
         raise InvalidInput("Cases are assigned to vendor staff only.", field="assignee")
     with transaction.atomic():
-        Case.objects.filter(pk=case.pk).update(assignee=assignee)
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        locked.assignee = assignee
+        locked.save(update_fields=["assignee", "updated_at"])  # auto_now sets updated_at
         CaseEvent.objects.create(
-            case=case,
+            case=locked,
             actor=by,
             kind="assigned",
             is_internal=True,

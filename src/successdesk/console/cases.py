@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from successdesk.accounts.http import AuthedRequest
-from successdesk.accounts.models import Customer, User
+from successdesk.accounts.models import Customer, User, normalise_email
 from successdesk.cases.conversation import comment_add, diagnostics_request
 from successdesk.cases.forms import DiagnosticsForm, PhoneCaseForm, StaffReplyForm, StatusForm
 from successdesk.cases.selectors import (
@@ -79,7 +79,9 @@ def phone_intake(request: AuthedRequest) -> HttpResponse:
         data = form.cleaned_data
         customer = Customer.objects.filter(pk=data["customer"], is_active=True).first()
         caller = (
-            User.objects.filter(email__iexact=data["caller_email"], customer=customer).first()
+            User.objects.filter(
+                email=normalise_email(data["caller_email"]), customer=customer
+            ).first()
             if data["caller_email"] and customer
             else None
         )

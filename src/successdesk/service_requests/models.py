@@ -81,6 +81,8 @@ class ServiceRequestAttachment(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        # The orphan-uploads sweep asks which stored names are referenced.
+        indexes = [models.Index(fields=["file"], name="sr_attachment_file")]
 
     def __str__(self) -> str:
         return self.original_name

@@ -66,7 +66,8 @@ def ensure_kind_entitled(grants: Entitlements, kind: ServiceKind) -> None:
 def _take_slot(*, customer: Customer, pool: str, month: date, limit: int) -> bool:
     """One more request in the pool this month, if the limit allows; in the caller's
     transaction."""
-    assert transaction.get_connection().in_atomic_block, "call inside transaction.atomic()"
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("_take_slot() must be called inside transaction.atomic().")
     counter, _ = UsageCounter.objects.get_or_create(customer=customer, pool=pool, month=month)
     taken = UsageCounter.objects.filter(pk=counter.pk, used__lt=F("extra") + limit).update(
         used=F("used") + 1

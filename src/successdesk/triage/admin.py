@@ -35,6 +35,7 @@ class TeamSettingsAdmin(admin.ModelAdmin[TeamSettings]):
     list_display = ("team", "strategy", "auto_assign", "last_assigned", "last_assigned_at")
     list_editable = ("strategy", "auto_assign")
     readonly_fields = ("last_assigned", "last_assigned_at")
+    list_select_related = ("team", "last_assigned")  # as AuditEntryAdmin
 
 
 @admin.register(SlaEscalation)

@@ -18,7 +18,13 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from successdesk.accounts.models import Customer, SupportTeam, TeamMembership, User
+from successdesk.accounts.models import (
+    Customer,
+    SupportTeam,
+    TeamMembership,
+    User,
+    normalise_email,
+)
 from successdesk.accounts.roles import Role
 from successdesk.cases import clocks
 from successdesk.cases.models import Case, CaseEvent
@@ -337,7 +343,9 @@ def case_link_customer(
             )
         email = locked.requester_email
         requester = (
-            User.objects.filter(email__iexact=email, customer=customer, is_active=True).first()
+            User.objects.filter(
+                email=normalise_email(email), customer=customer, is_active=True
+            ).first()
             if email
             else None
         )
