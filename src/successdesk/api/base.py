@@ -159,11 +159,25 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    code = {400: "bad_request", 405: "method_not_allowed", 429: "rate_limited"}.get(
-        exc.status_code, "http_error"
-    )
+    detail = str(exc)
+    if exc.status_code == 403 and "CSRF" in detail:
+        return problem_response(
+            request,
+            status=403,
+            code="csrf_failed",
+            title="CSRF check failed",
+            detail=(
+                "A browser session's request needs its CSRF token (the `X-CSRFToken` header); "
+                "API clients send `Authorization: Bearer <token>` instead."
+            ),
+        )
+    code = {400: "bad_request", 403: "forbidden", 405: "method_not_allowed", 429: "rate_limited"}
     return problem_response(
-        request, status=exc.status_code, code=code, title="Request refused", detail=str(exc)
+        request,
+        status=exc.status_code,
+        code=code.get(exc.status_code, "http_error"),
+        title="Request refused",
+        detail=detail,
     )
 
 
