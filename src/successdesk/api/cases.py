@@ -26,14 +26,14 @@ from successdesk.domain.lifecycle import CaseStatus, ResolutionType, customer_vi
 
 from .idempotency import IdempotencyKey, idempotent
 from .problems import NotEntitledProblem, Severity1Problem, problem_responses
-from .schemas import Category, Severity
+from .schemas import HAS_TEXT, Category, Severity
 
 router = Router(tags=["cases"])
 
 
 class CaseIn(Schema):
-    subject: str = Field(min_length=1, max_length=200)
-    description: str = Field(min_length=1, max_length=20_000)
+    subject: str = Field(min_length=1, max_length=200, pattern=HAS_TEXT)
+    description: str = Field(min_length=1, max_length=20_000, pattern=HAS_TEXT)
     severity: Severity
     category: Category | None = Field(None, description="What the case is about (optional).")
     steps_to_reproduce: str = Field("", max_length=20_000)
@@ -95,7 +95,7 @@ class CasePage(Schema):
 
 
 class CommentIn(Schema):
-    body: str = Field(min_length=1, max_length=20_000)
+    body: str = Field(min_length=1, max_length=20_000, pattern=HAS_TEXT)
 
     model_config = {"extra": "forbid", "strict": True}
 

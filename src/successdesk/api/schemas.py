@@ -15,6 +15,11 @@ from successdesk.domain.intake import CATEGORIES, SEVERITIES
 
 SEVERITY_VALUES = sorted(SEVERITIES)
 
+# Text that must say something: at least one character that is not whitespace, whitespace
+# being what Python's str.strip() removes (the services strip, then refuse what is empty).
+# The characters are listed, not written `\S`: regex engines disagree on what `\s` is.
+HAS_TEXT = "[^\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+
 
 def _one_of_the_categories(value: str) -> str:
     if value not in CATEGORIES:

@@ -25,7 +25,7 @@ from successdesk.service_requests.services import service_request_submit
 
 from .idempotency import IdempotencyKey, idempotent
 from .problems import FairUsageProblem, NotEntitledProblem, problem_responses
-from .schemas import Pool, QuotaKind
+from .schemas import HAS_TEXT, Pool, QuotaKind
 
 router = Router(tags=["service requests"])
 
@@ -44,7 +44,7 @@ Kind = Literal[
 
 class ServiceRequestIn(Schema):
     kind: Kind = Field(description="An admin task kind, or campaign_review / event_review")
-    details: str = Field(min_length=1, max_length=20_000)
+    details: str = Field(min_length=1, max_length=20_000, pattern=HAS_TEXT)
 
     model_config = {"extra": "forbid", "strict": True}
 
@@ -108,7 +108,7 @@ class Filters(Schema):
 
 class PoolOut(Schema):
     pool: Pool
-    kinds: list[QuotaKind]
+    kinds: list[Kind] = Field(description="The service request kinds that count against it.")
     limit: int
     extra: int
     used: int
