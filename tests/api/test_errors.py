@@ -49,6 +49,9 @@ def test_an_unknown_path_under_the_api_is_a_problem_404(
 ) -> None:
     body = problem(getattr(api, method)(path), 404, "not_found")
     assert body["instance"] == path
+    page = getattr(api, method)(f"/no-such-page{path}")
+    assert page.status_code == 404
+    assert page["Content-Type"].startswith("text/html")  # pages keep their HTML error page
 
 
 @pytest.mark.parametrize("debug", [False, True])
@@ -91,9 +94,3 @@ def test_a_session_post_without_its_csrf_token_is_a_problem_403(
     response = browser.post("/api/v1/cases", GOOD, content_type="application/json")
     assert "X-CSRFToken" in problem(response, 403, "csrf_failed")["detail"]
     assert Case.objects.count() == 0
-
-
-def test_pages_outside_the_api_keep_their_html_error_pages(db: None) -> None:
-    response = Client().get("/portal/nothing-here/")
-    assert response.status_code == 404
-    assert response["Content-Type"].startswith("text/html")
