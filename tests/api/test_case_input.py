@@ -81,7 +81,7 @@ def test_no_request_body_takes_a_boolean_or_a_float_for_an_integer(
                         where = f"{method} {path} {name}={wrong!r}"
                         assert response.status_code == 422, where
                         assert response.json()["code"] == "validation_error", where
-                        assert response.json()["field"].endswith(name), where
+                        assert response.json()["field"] == name, where
                         tried += 1
     assert tried == 10  # severity, customer, user_id, from_id, to_user_id, each twice
 

@@ -109,11 +109,21 @@ def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     )
 
 
+def _field(loc: Any) -> str:
+    """The member an error is about, dotted: ninja's `body`/`payload` left out, and a union
+    member's tag (`user_id` of `user_id`) said once."""
+    parts: list[str] = []
+    for part in (str(p) for p in loc if p not in ("body", "payload")):
+        if not parts or parts[-1] != part:
+            parts.append(part)
+    return ".".join(parts)
+
+
 @api.exception_handler(ValidationError)
 def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = [
         {
-            "field": ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "payload")),
+            "field": _field(err.get("loc", ())),
             "message": err.get("msg", "invalid"),
             "type": err.get("type", "invalid"),
         }
