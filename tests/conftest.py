@@ -38,6 +38,15 @@ def _fast_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> None:
+    """Every test client comes from 127.0.0.1: rate-limit counters (in the cache) must not
+    carry from one test to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @dataclass
 class Mailbox:
     """Messages received by the loopback SMTP server."""

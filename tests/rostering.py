@@ -50,5 +50,6 @@ def trained(customer: Customer, email: str, full_name: str = "") -> User:
 
 def designate(customer: Customer, *users: User) -> list[DesignatedContact]:
     return [
-        designated_contact_add(actor=None, customer=customer, user=user).contact for user in users
+        designated_contact_add(actor=None, customer=customer, user=user, confirm_fee=True).contact
+        for user in users
     ]

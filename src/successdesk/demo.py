@@ -14,6 +14,7 @@ from django.utils import timezone
 from successdesk.accounts import demo_roster
 from successdesk.accounts import services as accounts
 from successdesk.accounts.roles import Role
+from successdesk.packages import demo as packages_demo
 from successdesk.packages import services as packages
 from successdesk.packages.catalog import catalog_load
 from successdesk.packages.models import PackageVersion
@@ -87,6 +88,7 @@ def load_demo() -> None:
                 customer=customer, package_version=version, starts_on=date(today.year, 1, 1)
             )
     demo_roster.load()
+    packages_demo.load()
     service_requests_demo.load()
     triage_demo.load()
 

@@ -56,7 +56,7 @@ def test_a_spoofed_forwarded_for_does_not_dodge_the_lockout(
     northwind_user: User, settings: Any
 ) -> None:
     settings.TRUSTED_PROXY_COUNT = 1
-    settings.AXES_FAILURE_LIMIT = 3
+    settings.SIGN_IN_IP_RATE = "3/15m"  # the per-network throttle, not the account lockout
     client = Client()
     for n in range(3):  # three different accounts: only the client address links them
         client.post(

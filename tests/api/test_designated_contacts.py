@@ -83,18 +83,45 @@ def test_naming_an_already_designated_user_answers_200_with_the_same_record(
     assert DesignatedContact.objects.filter(user=colleague).count() == 1
 
 
-def test_the_sixth_contact_is_billed_with_the_packages_fee(api: Api, northwind: Customer) -> None:
+def test_the_sixth_contact_needs_the_fee_confirmed_and_is_billed_with_its_currency(
+    api: Api, northwind: Customer
+) -> None:
     for n in range(2, 6):
         assert (
             api.post({"email": trained(northwind, f"c{n}@northwind.example").email}).json()["fee"]
             is None
         )
-    response = api.post({"email": trained(northwind, "c6@northwind.example").email})
+    sixth = trained(northwind, "c6@northwind.example").email
+    refused = api.post({"email": sixth})
+    assert refused.status_code == 409
+    assert refused["Content-Type"].startswith("application/problem+json")
+    problem = refused.json()
+    assert problem["code"] == "fee_confirmation_required"
+    assert (problem["amount"], problem["currency"], problem["position"]) == ("500.00", "USD", 6)
+    assert not DesignatedContactFee.objects.exists()
+    assert sixth not in active_emails(northwind)
+
+    response = api.post({"email": sixth, "confirm_fee": True})
     assert response.status_code == 201
     fee = response.json()["fee"]
-    assert fee["position"] == 6 and fee["amount"] == "500.00"
-    assert DesignatedContactFee.objects.get().user.email == "c6@northwind.example"
-    assert api.get().json()["next_is_billed"] is True
+    assert (fee["position"], fee["amount"], fee["currency"]) == (6, "500.00", "USD")
+    assert DesignatedContactFee.objects.get().user.email == sixth
+    roster = api.get().json()
+    assert roster["next_is_billed"] is True and roster["currency"] == "USD"
+
+
+def test_a_contact_removed_and_named_again_through_the_api_is_billed_once(
+    api: Api, northwind: Customer
+) -> None:
+    for n in range(2, 6):
+        api.post({"email": trained(northwind, f"c{n}@northwind.example").email})
+    sixth = trained(northwind, "c6@northwind.example").email
+    first = api.post({"email": sixth, "confirm_fee": True}).json()
+    assert api.delete(first["id"]).status_code in (200, 204)
+    again = api.post({"email": sixth})
+    assert again.status_code == 201
+    assert again.json()["fee"]["id"] == first["fee"]["id"]
+    assert DesignatedContactFee.objects.count() == 1
 
 
 def test_an_untrained_user_is_refused_with_the_missing_courses(

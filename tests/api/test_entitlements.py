@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,6 +13,7 @@ from successdesk.accounts.services import token_create
 from successdesk.domain.fair_usage import month_window
 from successdesk.packages.models import Subscription, UsageCounter
 from successdesk.packages.selectors import usage_status
+from successdesk.packages.services import subscription_start
 from tests.conftest import bearer
 from tests.rostering import person, subscribe
 
@@ -42,7 +43,11 @@ def test_a_customer_sees_its_package_term_targets_and_features(tokyo: Customer) 
         "business_hours": False,
     }
     assert body["features"]["content_library"] is True
-    assert body["designated_contacts"] == {"included": 5, "extra_contact_fee": "500.00"}
+    assert body["designated_contacts"] == {
+        "included": 5,
+        "extra_contact_fee": "500.00",
+        "currency": "USD",
+    }
     assert body["phone_hours"] == "Mon–Fri 08:00–20:00 America/Toronto"
     assert body["scheduled_change"] is None
 
@@ -70,7 +75,12 @@ def test_usage_is_counted_in_the_month_of_the_customers_zone(tokyo: Customer) ->
     at = datetime(2026, 1, 31, 20, 0, tzinfo=UTC)
     UsageCounter.objects.create(customer=tokyo, pool="admin_task", month="2026-01-01", used=4)
     UsageCounter.objects.create(customer=tokyo, pool="admin_task", month="2026-02-01", used=1)
-    Subscription.objects.filter(customer=tokyo).update(starts_on="2026-01-01")
+    # A term that covers January 2026 (a term's dates change only through the change
+    # service, so the set-up starts another one).
+    (current,) = Subscription.objects.filter(customer=tokyo)
+    version = current.package_version
+    current.delete()
+    subscription_start(customer=tokyo, package_version=version, starts_on=date(2026, 1, 1))
     status = usage_status(tokyo, "admin_task", at)
     assert status.used == 1
     assert status.resets_at == datetime(2026, 3, 1, tzinfo=ZoneInfo("Asia/Tokyo"))

@@ -13,6 +13,7 @@ from jsonschema_rs import Draft202012Validator
 from successdesk.accounts.models import Customer, User
 from successdesk.accounts.services import token_create
 from tests.conftest import bearer
+from tests.rostering import designate, subscribe, trained
 
 GOOD = {"subject": "Points not awarded", "description": "Challenge done, no points.", "severity": 2}
 OPERATION_IDS = {
@@ -184,3 +185,19 @@ def test_a_validation_error_is_typed_with_its_field_errors(
     response = api.post("/api/v1/cases", {"severity": True}, content_type="application/json")
     assert response.status_code == 422
     assert not valid(spec, component(spec, "ValidationProblem"), response.json())
+
+
+def test_the_fee_confirmation_refusal_is_typed(spec: dict[str, Any], northwind: Customer) -> None:
+    subscribe(northwind)
+    dc = trained(northwind, "dc@northwind.example", "Nadia Designated")
+    designate(northwind, dc)
+    api = Client(headers=bearer(token_create(email=dc.email)))
+    url = "/api/v1/designated-contacts"
+    for n in range(2, 7):
+        email = trained(northwind, f"c{n}@northwind.example").email
+        response = api.post(url, {"email": email}, content_type="application/json")
+    assert response.status_code == 409
+    body = response.json()
+    assert body["code"] == "fee_confirmation_required"
+    assert not valid(spec, component(spec, "FeeConfirmationProblem"), body)
+    assert not valid(spec, answer_schema(spec, "post", url, 409), body)

@@ -8,7 +8,7 @@ from django.test import Client
 from successdesk.accounts.models import Customer, User
 from successdesk.accounts.services import token_create
 from successdesk.cases.models import Case, Comment
-from tests.conftest import bearer, signed_in
+from tests.conftest import bearer, signed_in, subscribe
 
 GOOD = {"subject": "Points not awarded", "description": "Challenge done, no points.", "severity": 2}
 
@@ -207,14 +207,16 @@ def test_a_package_without_the_api_channel_is_refused_naming_the_packages(
     from successdesk.packages.models import PackageVersion, Subscription
 
     premier = PackageVersion.objects.get(package__slug="premier-success")
-    web_only = version_publish(
+    version_publish(  # a web-and-phone-only version, the latest: the customer starts on it
         package=premier.package,
         entitlements={**premier.entitlements, "channels": ["web", "phone"]},
         effective_from=premier.effective_from,
         phone_calendar=premier.phone_calendar,
         sla_calendar=premier.sla_calendar,
     )
-    Subscription.objects.filter(customer=northwind_user.customer).update(package_version=web_only)
+    # Fewer channels is a decrease, refused mid-term: the customer starts on it instead.
+    Subscription.objects.filter(customer=northwind_user.customer).delete()
+    subscribe(northwind_user.customer, "premier-success")
     response = post(api, GOOD)
     assert response.status_code == 403
     assert response.json()["code"] == "not_entitled"

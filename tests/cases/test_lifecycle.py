@@ -165,3 +165,39 @@ def test_the_portal_marks_a_case_that_waits_on_the_customer(
     waiting = '<span class="pill warn">Waiting for your reply</span>'
     assert waiting in customer.get("/portal/cases/").content.decode()
     assert waiting in customer.get(f"/portal/cases/{case.number}/").content.decode()
+
+
+def test_a_resolved_and_then_closed_case_shows_its_sla_outcome_and_no_due_time(
+    case: Case, support_agent: User, northwind_user: User
+) -> None:
+    # Resolved within the hour, without a reply first: both clocks stop, both targets met.
+    resolve = {"resolution": "fix", "summary": "Cleared the cache"}
+    case_transition(
+        case=case, to="resolved", by=support_agent, at=T0 + timedelta(hours=1), **resolve
+    )
+    pages = {
+        "console": signed_in(support_agent).get(f"/console/cases/{case.number}/"),
+        "portal": signed_in(northwind_user).get(f"/portal/cases/{case.number}/"),
+    }
+    for where, response in pages.items():
+        page = response.content.decode()
+        assert "First response due" not in page and "Resolution target" not in page, where
+        assert page.count('data-sla-outcome="met"') == 2, where
+    case_transition(case=case, to="closed", by=support_agent, at=T0 + timedelta(days=1))
+    page = signed_in(northwind_user).get(f"/portal/cases/{case.number}/").content.decode()
+    assert "First response due" not in page and page.count("target met") == 2
+    listed = signed_in(support_agent).get("/console/cases/?status=closed").content.decode()
+    assert "<td>target met</td>" in listed
+
+
+def test_a_target_missed_before_the_case_was_resolved_reads_missed(
+    case: Case, support_agent: User
+) -> None:
+    # Severity 3 on Premier Success: resolved three weeks later, with no reply before.
+    resolve = {"resolution": "workaround", "summary": "Use the old hub"}
+    case_transition(
+        case=case, to="resolved", by=support_agent, at=T0 + timedelta(days=21), **resolve
+    )
+    page = signed_in(support_agent).get(f"/console/cases/{case.number}/").content.decode()
+    assert page.count('data-sla-outcome="missed"') == 2
+    assert "First response due" not in page

@@ -137,3 +137,58 @@ def test_a_message_id_stays_with_its_mail_and_is_not_reused_by_another_site_or_a
     assert Notification.objects.get().message_id != first
     settings.SITE_URL = "https://support.example.com"  # type: ignore[attr-defined]
     assert Notification.objects.get().message_id.endswith("@support.example.com>")
+
+
+def test_one_diagnostics_request_in_the_console_mails_the_customer_once(
+    premier_northwind: Customer, northwind_user: User, support_agent: User, smtp_server: Mailbox
+) -> None:
+    from tests.conftest import signed_in
+
+    number = open_case(northwind_user)
+    deliver_due()
+    smtp_server.messages.clear()
+    response = signed_in(support_agent).post(
+        f"/console/cases/{number}/diagnostics/",
+        {"summary": "Need a HAR file", "steps": "Open devtools\nRecord the network"},
+    )
+    assert response.status_code == 302
+    deliver_due()
+    (mail,) = smtp_server.to("user@northwind.example")
+    body = Mailbox.body(mail)
+    assert mail["Subject"] == f"[{number}] Waiting for your reply: Leaderboard frozen"
+    assert "Need a HAR file" in body and "1. Open devtools" in body
+    assert body.count("is now:") == 1 and f"Case {number} is now: Waiting for your reply." in body
+
+
+def test_nobody_is_mailed_about_their_own_reply_or_their_own_status_change(
+    premier_northwind: Customer, northwind_user: User, support_agent: User, smtp_server: Mailbox
+) -> None:
+    from successdesk.accounts.services import user_ensure
+    from successdesk.cases.conversation import diagnostics_request
+    from successdesk.cases.models import Case
+    from successdesk.notifications.services import preference_follow_all_cases
+    from tests.conftest import designate, signed_in
+
+    follower = user_ensure(
+        email="dc@northwind.example", password="x" * 20, customer=premier_northwind
+    )
+    designate(follower)
+    preference_follow_all_cases(user=follower, follow=True)
+    number = open_case(northwind_user)
+    case = Case.objects.get(number=number)
+    diagnostics_request(case=case, by=support_agent, summary="A HAR file", steps=["Record it"])
+    deliver_due()
+    smtp_server.messages.clear()
+
+    customer = signed_in(northwind_user)
+    customer.post(f"/portal/cases/{number}/", {"body": "Here it is"})
+    assert Case.objects.get(pk=case.pk).status == "in_progress"
+    customer.post(f"/portal/cases/{number}/resolve/")
+    assert Case.objects.get(pk=case.pk).status == "resolved"
+    deliver_due()
+    assert smtp_server.to("user@northwind.example") == []
+    told = sorted(m["Subject"] for m in smtp_server.to("dc@northwind.example"))
+    assert told == [
+        f"[{number}] In progress: Leaderboard frozen",
+        f"[{number}] Resolved: Leaderboard frozen",
+    ]

@@ -126,10 +126,25 @@ def test_staff_get_404_from_our_package(support_agent: User) -> None:
     assert signed_in(support_agent).get("/portal/account/package/").status_code == 404
 
 
-def test_admins_edit_products_and_grant_extra_requests_in_the_django_admin(
+def test_admins_edit_products_in_the_django_admin_where_usage_counters_are_read_only(
     catalog: None, admin_user: User
 ) -> None:
+    # Extras are granted on the console (audited, vendor admins only), not typed in here.
     client = signed_in(admin_user)
     product = Product.objects.get(slug="referrals")
     assert client.get(f"/admin/packages/product/{product.pk}/change/").status_code == 200
-    assert client.get("/admin/packages/usagecounter/add/").status_code == 200
+    assert client.get("/admin/packages/usagecounter/add/").status_code == 403
+
+
+def test_our_package_states_sla_targets_in_words(northwind: Customer) -> None:
+    import re
+
+    subscribe(northwind, "premier-success")
+    html = (
+        signed_in(person(northwind, "it@northwind.example"))
+        .get("/portal/account/package/")
+        .content.decode()
+    )
+    cells = re.findall(r"<td>(\d+ [^<]*(?:hour|minute|day)[^<]*)</td>", html)
+    assert "1 day" in cells and "4 business hours" in cells, cells
+    assert not re.search(r"<td>\d+ h( \d+ min)?</td>|\d:\d\d:\d\d", html)

@@ -25,6 +25,7 @@ from successdesk.accounts.services import token_create, user_ensure
 from successdesk.cases.conversation import comment_add
 from successdesk.cases.models import Attachment, Case
 from successdesk.cases.remote_access import remote_access_request
+from successdesk.cases.senders import confirmation_token
 from successdesk.cases.services import CaseDraft, case_open
 from successdesk.demo import DEMO_PASSWORD, load_demo
 from successdesk.domain.intake import Source
@@ -91,8 +92,20 @@ def build_world() -> dict[str, Any]:
         details=f"{SECRET} request",
         attachments=[SimpleUploadedFile("secret.csv", f"email\n{SECRET}@x\n".encode())],
     )
+    # A public message giving a Northwind user's address: its confirmation link is for
+    # whoever holds it, and shows nothing of what the sender wrote.
+    spoof = case_open(
+        source=Source.CONTACT_FORM,
+        draft=CaseDraft(
+            subject="A message to confirm",
+            description=f"{SECRET} sent in Northwind's name",
+            severity=3,
+            requester_email=northwind_dc.email,
+        ),
+    )
     return {
         "case": case,
+        "confirmation": confirmation_token(spoof),
         "attachment": Attachment.objects.get(case=case),
         "grant": grant,
         "request": request,
@@ -117,6 +130,7 @@ def value_for(name: str, param: str, world: dict[str, Any]) -> str:
         ("remote_access", "pk"): world["grant"].pk,
         ("customer", "pk"): world["customer"].pk,
         ("account_contact_remove", "pk"): world["designation"].pk,
+        ("help_confirm", "token"): world["confirmation"],
     }
     short = name.split(":")[-1]
     for (fragment, key), value in by_route.items():
@@ -160,8 +174,11 @@ def test_no_page_shows_another_customers_data_to_any_role(db: None, media_root: 
     failures: list[str] = []
     for route, name in routes():
         url = fill(route, name, world)
-        # Library items are the vendor's, and a password-reset link names no customer.
-        has_object = "<" in route and not name.startswith(("portal:library", "password_reset"))
+        # Library items are the vendor's, and a password-reset link names no customer; a
+        # sender's confirmation link is the same page for whoever holds it.
+        has_object = "<" in route and not name.startswith(
+            ("portal:library", "password_reset", "help_confirm")
+        )
         for role in ROLES:
             client = client_for(role)
             for method in ("get", "post"):

@@ -119,3 +119,29 @@ def test_a_service_request_is_checked_for_excluded_requests_too(portal: Client) 
         {"kind": "campaign_review", "details": "Please build and run our campaigns for us."},
     )
     assert ServiceRequest.objects.get().exclusions[0]["kind"] == "campaign_building"
+
+
+def test_staff_pages_name_excluded_kinds_pools_and_statuses_in_words_not_codes(
+    portal: Client, support_agent: User
+) -> None:
+    portal.post("/portal/cases/new/", {**RESET, "severity": "3"})
+    case = Case.objects.get()
+    portal.post(
+        "/portal/services/new/",
+        {"kind": "campaign_review", "details": "Please build and run our campaigns for us."},
+    )
+    item = ServiceRequest.objects.get()
+    staff = signed_in(support_agent)
+    staff.post(
+        f"/console/cases/{case.number}/exclusion/",
+        {"kind": "password_reset", "decision": "confirm"},
+    )
+    case_page = staff.get(f"/console/cases/{case.number}/").content.decode()
+    request_page = staff.get(f"/console/services/{item.pk}/").content.decode()
+    usage_page = staff.get("/console/services/usage/").content.decode()
+    assert "<li>Password reset (“" in case_page
+    assert "<li>Campaign building (“" in request_page and "Pool: advisory review" in request_page
+    assert "Advisory review: 1" in usage_page
+    for page in (case_page, request_page, usage_page):
+        for code in ("password_reset", "campaign_building", "advisory_review", "admin_task"):
+            assert f">{code}" not in page and f"{code} (" not in page and f"{code}:" not in page

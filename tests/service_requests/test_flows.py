@@ -220,3 +220,18 @@ def test_a_pooled_package_shares_one_pool_between_tasks_and_reviews(
     with pytest.raises(FairUsageLimitReached) as refused:
         service_request_submit(requester=northwind_user, kind="custom_report", details="x", at=at)
     assert refused.value.extra["limit"] == 3 and refused.value.extra["kind"] == "service_requests"
+
+
+def test_a_latin_1_file_and_a_second_bad_file_are_both_refused_by_name_and_nothing_is_counted(
+    portal: Client, northwind: Customer
+) -> None:
+    latin = SimpleUploadedFile("advocates.csv", "email,name\nz@x.example,Zoé\n".encode("latin-1"))
+    fake = SimpleUploadedFile("shot.png", b"not a png at all")
+    response = submit(portal, "csv_import", attachments=[latin, fake])
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "2 of the 2 files were refused" in page
+    assert "advocates.csv is not a text file in UTF-8" in page
+    assert "shot.png does not look like a .png file" in page
+    assert not ServiceRequest.objects.exists()
+    assert not UsageCounter.objects.filter(customer=northwind, used__gt=0).exists()

@@ -15,7 +15,12 @@ from successdesk.cases.services import CaseDraft, case_open
 from successdesk.domain.errors import DomainError
 from successdesk.domain.intake import Source
 from successdesk.triage.models import RoutingRule
-from successdesk.triage.services import case_link_customer, case_route, case_triage
+from successdesk.triage.services import (
+    case_link_customer,
+    case_route,
+    case_triage,
+    case_verify_sender,
+)
 
 from .conftest import T0, open_case
 
@@ -218,7 +223,7 @@ def test_an_unverified_message_is_linked_to_its_customer_and_its_clocks_start_at
         ),
         at=T0,
     )
-    # The address is a known user's: matched at once. An unknown one is not:
+    # The address is a known user's: a candidate only, until verified. An unknown one is not:
     stranger = case_open(
         source=Source.CONTACT_FORM,
         draft=CaseDraft(
@@ -231,7 +236,10 @@ def test_an_unverified_message_is_linked_to_its_customer_and_its_clocks_start_at
         ),
         at=T0,
     )
-    assert case.is_verified and not stranger.is_verified
+    assert not case.is_verified and not stranger.is_verified
+    assert case.sender_match is not None and stranger.sender_match is None
+    case = case_verify_sender(case=case, by=triager, at=T0 + timedelta(hours=1))
+    assert case.is_verified and case.customer == customers["premier"]
     assert stranger.sla_clocks == {} and stranger.resolution_due_at is None
     with pytest.raises(DomainError) as info:
         case_triage(

@@ -1,9 +1,15 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
+
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.http import HttpRequest
 
+from successdesk.domain.errors import DomainError
+
+from .email_change import email_change_request
 from .models import (
     ApiToken,
     AuditEntry,
@@ -16,6 +22,7 @@ from .models import (
     TrainingCourse,
     User,
 )
+from .network import client_ip
 
 
 @admin.register(Customer)
@@ -56,6 +63,26 @@ class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]
         (None, {"classes": ("wide",), "fields": ("email", "customer", "password1", "password2")}),
     )
     filter_horizontal = ("groups",)
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        """A new sign-in e-mail typed here is only requested: the new address confirms it
+        (``email_change``), as for every other way of changing it."""
+        if not change or "email" not in form.changed_data:
+            super().save_model(request, obj, form, change)
+            return
+        new, obj.email = obj.email, form.initial["email"]
+        super().save_model(request, obj, form, change)
+        try:
+            actor = request.user if isinstance(request.user, User) else None
+            email_change_request(actor=actor, user=obj, email=new, ip=client_ip(request))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.info(
+                request,
+                f"We e-mailed {new} a link to confirm the new sign-in e-mail; {obj.email} "
+                "signs in as before until it is confirmed.",
+            )
 
 
 class MembershipInline(admin.TabularInline[TeamMembership, SupportTeam]):

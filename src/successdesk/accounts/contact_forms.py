@@ -21,6 +21,8 @@ class DesignateForm(forms.Form):
             "invalid": "Write an e-mail address such as name@example.com.",
         },
     )
+    # Set by the confirmation step when naming this contact is billed.
+    confirm_fee = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class _ByContactEmail(forms.ModelChoiceField[DesignatedContact]):

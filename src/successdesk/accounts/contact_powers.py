@@ -1,32 +1,26 @@
 """What designated contacts do for their own customer's users (the terms: "resolving
 password reset, username and lockout issues"): send a password reset link, unlock a
-locked-out account, change a user's sign-in e-mail.
+locked-out account, request a change of a user's sign-in e-mail.
 
 Only an active designated contact may act, and only on an active or inactive user of the
 same customer: other customers' users and vendor staff are not found (404). Every action
-is audited and mail goes through the outbox, in the same transaction.
+is audited and mail goes through the outbox, in the same transaction. A sign-in e-mail
+change is only requested here: it happens when the new address confirms it
+(``email_change``), and no answer says whether an address is in use elsewhere.
 """
 
 from __future__ import annotations
 
 from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
-from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
-from django.http import HttpRequest
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.db import transaction
 
-from successdesk.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from successdesk.notifications.services import notification_queue
+from successdesk.domain.errors import Conflict, NotFound, PermissionDenied
 
 from .audit import audit_record
-from .models import User
+from .email_change import email_change_request
+from .models import EmailChange, User
+from .password_reset import password_reset_mail_queue
 from .selectors import designated_contacts_of, is_designated_contact
 
 
@@ -62,15 +56,13 @@ def contact_power_target(*, actor: User, user_id: int) -> User:
 
 def _ensure_power(actor: User, user: User) -> None:
     designated_contact_required(actor)
-    if user.customer_id != actor.customer_id:
+    if user.customer_id is None or user.customer_id != actor.customer_id:
         raise NotFound("Your organisation has no such user.", field="user_id")
 
 
-def user_password_reset_send(
-    *, actor: User, user: User, request: HttpRequest | None = None
-) -> None:
-    """E-mail ``user`` a single-use link to choose a new password (the same link and
-    lifetime as “Forgot Password?”)."""
+def user_password_reset_send(*, actor: User, user: User, ip: str | None = None) -> None:
+    """E-mail ``user`` a single-use link to choose a new password (the same link, lifetime
+    and outbox path as “Forgot Password?”)."""
     _ensure_power(actor, user)
     if not user.is_active:
         raise Conflict(
@@ -78,41 +70,18 @@ def user_password_reset_send(
             "vendor admin to enable the account first.",
             field="user_id",
         )
-    path = reverse(
-        "password_reset_confirm",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
-        },
-    )
-    body = render_to_string(
-        "accounts/password_reset_by_contact_email.txt",
-        {
-            "user": user,
-            "actor": actor,
-            "link": f"{settings.SITE_URL.rstrip('/')}{path}",
-            "site_name": settings.VENDOR_NAME,
-            "minutes": settings.PASSWORD_RESET_TIMEOUT // 60,
-        },
-    )
     with transaction.atomic():
-        notification_queue(
-            to=[user.email],
-            subject=f"Choose a new {settings.VENDOR_NAME} Support password",
-            body=body,
-            kind="user.password_reset",
-            customer_id=user.customer_id,
-        )
+        password_reset_mail_queue(user=user, actor=actor)
         audit_record(
             action="user.password_reset_sent",
             actor=actor,
             customer=user.customer,
             target=user.email,
-            request=request,
+            ip=ip,
         )
 
 
-def user_unlock(*, actor: User, user: User, request: HttpRequest | None = None) -> int:
+def user_unlock(*, actor: User, user: User, ip: str | None = None) -> int:
     """Clear the sign-in failures that lock ``user`` out; returns how many were cleared."""
     _ensure_power(actor, user)
     variants = set(
@@ -125,63 +94,15 @@ def user_unlock(*, actor: User, user: User, request: HttpRequest | None = None) 
             actor=actor,
             customer=user.customer,
             target=user.email,
-            request=request,
+            ip=ip,
             cleared=cleared,
         )
     return cleared
 
 
-def user_email_change(
-    *, actor: User, user: User, email: str, request: HttpRequest | None = None
-) -> User:
-    """Change ``user``'s sign-in e-mail (their username). Both addresses are told."""
+def user_email_change(*, actor: User, user: User, email: str, ip: str | None = None) -> EmailChange:
+    """Request that ``user`` sign in with ``email``: the new address gets a link to confirm
+    it, the current one a notice. The answer is the same whether or not the address is
+    already in use anywhere."""
     _ensure_power(actor, user)
-    new = email.strip().lower()
-    try:
-        validate_email(new)
-    except ValidationError:
-        raise InvalidInput(
-            f"{email.strip()!r} is not an e-mail address. Write it as name@example.com.",
-            field="email",
-        ) from None
-    old = user.email
-    if new == old:
-        raise InvalidInput(f"{old} already signs in with that address.", field="email")
-    with transaction.atomic():
-        if User.objects.filter(email__iexact=new).exclude(pk=user.pk).exists():
-            raise Conflict(
-                f"Another account already signs in with {new}. Choose another address.",
-                field="email",
-            )
-        user.email = new
-        try:
-            with transaction.atomic():
-                user.save(update_fields=["email"])
-        except IntegrityError:
-            user.email = old
-            raise Conflict(
-                f"Another account already signs in with {new}. Choose another address.",
-                field="email",
-            ) from None
-        notification_queue(
-            to=[old, new],
-            subject=f"Your {settings.VENDOR_NAME} Support sign-in e-mail was changed",
-            body=(
-                f"{actor.get_full_name()} ({actor.email}), a designated contact of "
-                f"{actor.customer.name if actor.customer else ''}, changed the e-mail you "
-                f"sign in with from {old} to {new}.\n\nIf this is a mistake, contact "
-                f"{actor.email}.\n"
-            ),
-            kind="user.email_changed",
-            customer_id=user.customer_id,
-        )
-        audit_record(
-            action="user.email_changed",
-            actor=actor,
-            customer=user.customer,
-            target=new,
-            request=request,
-            old=old,
-            new=new,
-        )
-    return user
+    return email_change_request(actor=actor, user=user, email=email, ip=ip)

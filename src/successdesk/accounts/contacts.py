@@ -12,6 +12,8 @@ import csv
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
@@ -21,11 +23,12 @@ from django.utils import timezone
 
 from successdesk.domain.contacts import contact_fee_due, roster_check_removal
 from successdesk.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from successdesk.domain.money import format_money
 from successdesk.notifications.services import notification_queue
 from successdesk.packages.selectors import customer_today, subscription_required
 
 from .audit import audit_record
-from .models import Customer, DesignatedContact, DesignatedContactFee, User
+from .models import Customer, DesignatedContact, DesignatedContactFee, User, vendor_currency
 from .roles import Role
 from .training import ensure_trained, training_completion_record, training_import_csv
 
@@ -33,11 +36,13 @@ __all__ = [
     "AlreadyDesignated",
     "Designation",
     "DesignationRemoved",
+    "FeeConfirmationRequired",
     "RosterChangeNotAllowed",
     "contact_fee_export_csv",
     "designated_contact_add",
     "designated_contact_remove",
     "designated_contact_transfer",
+    "fee_confirmation",
     "roster_user",
     "training_completion_record",
     "training_import_csv",
@@ -62,6 +67,35 @@ class AlreadyDesignated(Conflict):
     title = "Already a designated contact"
 
 
+class FeeConfirmationRequired(Conflict):
+    """Naming this contact is billed: the caller must confirm the fee first."""
+
+    code = "fee_confirmation_required"
+    title = "Confirm the designated-contact fee"
+
+    def __init__(
+        self, *, user: User, position: int, amount: Decimal, currency: str, term: tuple[date, date]
+    ) -> None:
+        super().__init__(
+            f"Naming {user.email} as designated contact #{position} is billed "
+            f"{format_money(amount, currency)} for the term {term[0]} to {term[1]}, beyond the "
+            "contacts the package includes. Confirm the fee to name them (API: send "
+            '"confirm_fee": true), or remove another designated contact first.',
+            field="confirm_fee",
+            amount=f"{amount:.2f}",
+            currency=currency,
+            position=position,
+            period_start=term[0].isoformat(),
+            period_end=term[1].isoformat(),
+        )
+
+
+def fee_confirmation(exc: FeeConfirmationRequired, user: User) -> dict[str, str]:
+    """What a page's confirmation step shows and posts back (portal and console)."""
+    amount = format_money(exc.extra["amount"], exc.extra["currency"])
+    return {"email": user.email, "message": exc.message, "amount": amount}
+
+
 class DesignationRemoved(Conflict):
     code = "designation_removed"
     title = "No longer a designated contact"
@@ -70,11 +104,14 @@ class DesignationRemoved(Conflict):
 @dataclass(frozen=True)
 class Designation:
     """The outcome of naming a designated contact: ``created`` is False when the user was
-    designated already (the call is idempotent); ``fee`` is the billable record, if any."""
+    designated already (the call is idempotent); ``fee`` is the billable record for this
+    person and term, if any, and ``fee_created`` whether this call recorded it (False when
+    the person was billed earlier in the term: a fee is once per person and term)."""
 
     contact: DesignatedContact
     created: bool
     fee: DesignatedContactFee | None = None
+    fee_created: bool = False
 
 
 def _active(customer: Customer) -> QuerySet[DesignatedContact]:
@@ -134,6 +171,7 @@ def designated_contact_add(
     customer: Customer,
     user: User,
     request: HttpRequest | None = None,
+    confirm_fee: bool = False,
 ) -> Designation:
     """Name ``user`` a designated contact of ``customer``.
 
@@ -141,8 +179,10 @@ def designated_contact_add(
     customer who completed the required training (TrainingIncomplete lists what is
     missing) and the customer has a current subscription. Naming an already designated
     user returns the existing designation (idempotent). A contact beyond those the package
-    includes is allowed and creates a fee record for the subscription term, with a notice
-    to the vendor.
+    includes is allowed and billed once per person and subscription term: the first time,
+    it needs ``confirm_fee`` (FeeConfirmationRequired names the fee otherwise), records the
+    fee and notifies the vendor; naming the same person again in the term (after a
+    removal) records nothing more.
     """
     _ensure_may_change_roster(actor, customer)
     if user.customer_id != customer.pk or not user.is_active:
@@ -155,18 +195,31 @@ def designated_contact_add(
         ensure_trained(user)
         subscription = subscription_required(customer=customer, on=customer_today(customer))
         grants = subscription.package_version.grants()
+        count = _active(customer).count() + 1
+        fee = DesignatedContactFee.objects.filter(
+            customer=customer, user=user, period_start=subscription.starts_on
+        ).first()
+        bill = fee is None and contact_fee_due(count, grants.designated_contacts_included)
+        currency = vendor_currency()
+        if bill and not confirm_fee:
+            raise FeeConfirmationRequired(
+                user=user,
+                position=count,
+                amount=grants.extra_contact_fee,
+                currency=currency,
+                term=(subscription.starts_on, subscription.ends_on),
+            )
         contact = DesignatedContact.objects.create(
             customer=customer, user=user, designated_by=actor
         )
-        count = _active(customer).count()
-        fee = None
-        if contact_fee_due(count, grants.designated_contacts_included):
+        if bill:
             fee = DesignatedContactFee.objects.create(
                 customer=customer,
                 user=user,
                 designation=contact,
                 position=count,
                 amount=grants.extra_contact_fee,
+                currency=currency,
                 period_start=subscription.starts_on,
                 period_end=subscription.ends_on,
             )
@@ -176,7 +229,7 @@ def designated_contact_add(
                 body=(
                     f"{_who(actor)} named {user.email} the {_ordinal(count)} designated "
                     f"contact of {customer.name}. The package includes "
-                    f"{grants.designated_contacts_included}, so a fee of {fee.amount} is "
+                    f"{grants.designated_contacts_included}, so a fee of {fee.amount_display} is "
                     f"recorded for the term {fee.period_start} to {fee.period_end}.\n\n"
                     f"Fees: {settings.SITE_URL}/console/fees/\n"
                 ),
@@ -192,9 +245,10 @@ def designated_contact_add(
             request=request,
             designation=contact.pk,
             position=count,
-            fee=str(fee.amount) if fee else None,
+            fee=fee.amount_display if bill and fee else None,
+            already_billed=fee.amount_display if fee and not bill else None,
         )
-    return Designation(contact=contact, created=True, fee=fee)
+    return Designation(contact=contact, created=True, fee=fee, fee_created=bill)
 
 
 def designated_contact_remove(
@@ -311,6 +365,7 @@ _FEE_COLUMNS = (
     "user_name",
     "position",
     "amount",
+    "currency",
     "period_start",
     "period_end",
     "recorded_at",
@@ -336,6 +391,7 @@ def contact_fee_export_csv(fees: Iterable[DesignatedContactFee]) -> str:
                 _cell(fee.user.full_name),
                 fee.position,
                 f"{fee.amount:.2f}",
+                fee.currency,
                 fee.period_start.isoformat(),
                 fee.period_end.isoformat(),
                 fee.created_at.isoformat(timespec="seconds"),

@@ -9,6 +9,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.functional import cached_property
 
 from .roles import STAFF_ROLES, Role
@@ -103,6 +104,17 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_full_name(self) -> str:
         return self.full_name or self.email
 
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        """Django checks this on every request: a session signed in before the password
+        *or the sign-in e-mail* changed no longer matches, so such a change ends every
+        session of the user (on any session backend)."""
+        return salted_hmac(
+            "successdesk.accounts.User.session_auth_hash",
+            f"{self.password}\x00{self.email.strip().lower()}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
+
     def get_short_name(self) -> str:
         return (self.full_name.split() or [self.email])[0]
 
@@ -115,6 +127,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         if self.is_superuser:
             names.add(Role.ADMIN)
         return frozenset(names)
+
+    @property
+    def may_sign_in(self) -> bool:
+        """Active, and — for a customer user — their customer active: a deactivated
+        customer signs nobody in (password, session or API token)."""
+        customer = self.customer if self.customer_id is not None else None
+        return self.is_active and (customer is None or customer.is_active)
 
     @property
     def is_vendor_staff(self) -> bool:
@@ -201,6 +220,40 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target}"
+
+    @property
+    def action_label(self) -> str:
+        """The action in words ("Password reset link sent"), for pages."""
+        from .audit import audit_action_label
+
+        return audit_action_label(self.action)
+
+
+class EmailChange(models.Model):
+    """A requested change of a user's sign-in e-mail. Nothing changes until the link mailed
+    to the new address is opened and confirmed (once, before it expires)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="email_changes")
+    old_email = models.EmailField(max_length=254)
+    new_email = models.EmailField(max_length=254)
+    requested_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(
+        null=True, blank=True, help_text="Replaced by a later request, or refused at confirmation."
+    )
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"{self.old_email} -> {self.new_email}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.confirmed_at is None and self.cancelled_at is None
 
 
 # --- Designated contacts and their training -------------------------------------------------
@@ -305,9 +358,18 @@ class DesignatedContact(models.Model):
         return self.removed_at is None
 
 
+def vendor_currency() -> str:
+    """The currency of the vendor's prices and fees (``VENDOR_CURRENCY``)."""
+    from django.conf import settings
+
+    return str(settings.VENDOR_CURRENCY)
+
+
 class DesignatedContactFee(models.Model):
     """A billable record: a designated contact beyond those the package includes, for the
-    subscription term in which it was named. The vendor lists and exports these."""
+    subscription term in which it was named — once per person and term, however often the
+    person is removed and named again (a unique constraint). The vendor lists and exports
+    these."""
 
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="contact_fees")
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
@@ -316,6 +378,7 @@ class DesignatedContactFee(models.Model):
     )
     position = models.PositiveSmallIntegerField(help_text="6 for the 6th designated contact…")
     amount = models.DecimalField(max_digits=10, decimal_places=2)
+    currency = models.CharField(max_length=3, default=vendor_currency, help_text="ISO 4217.")
     period_start = models.DateField()
     period_end = models.DateField()
     created_at = models.DateTimeField(default=timezone.now)
@@ -324,7 +387,7 @@ class DesignatedContactFee(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["designation", "period_start"], name="one_fee_per_designation_and_term"
+                fields=["customer", "user", "period_start"], name="one_fee_per_person_and_term"
             ),
             models.CheckConstraint(
                 condition=models.Q(period_end__gte=models.F("period_start")),
@@ -333,4 +396,10 @@ class DesignatedContactFee(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.customer}: contact #{self.position} {self.user} {self.amount}"
+        return f"{self.customer}: contact #{self.position} {self.user} {self.amount_display}"
+
+    @property
+    def amount_display(self) -> str:
+        from successdesk.domain.money import format_money
+
+        return format_money(self.amount, self.currency)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -15,14 +16,17 @@ from .models import (
     Customer,
     DesignatedContact,
     DesignatedContactFee,
+    EmailChange,
     TrainingCompletion,
     User,
     token_digest,
+    vendor_currency,
 )
 
 
 def user_for_token(raw: str) -> User | None:
-    """The active user owning this un-revoked token, or None."""
+    """The user owning this un-revoked token, or None unless they may sign in (an
+    inactive user, or one whose customer is deactivated)."""
     if not raw:
         return None
     token = (
@@ -30,7 +34,7 @@ def user_for_token(raw: str) -> User | None:
         .filter(digest=token_digest(raw), revoked_at__isnull=True, user__is_active=True)
         .first()
     )
-    if token is None:
+    if token is None or not token.user.may_sign_in:
         return None
     now = timezone.now()
     # Touch last_used_at at most once a minute, to keep reads cheap.
@@ -70,6 +74,16 @@ class Roster:
     included: int | None
     extra_contact_fee: Decimal | None
     term: tuple[date, date] | None
+    currency: str = ""
+
+    @property
+    def extra_contact_fee_display(self) -> str:
+        """The fee for one more contact, with its currency ("" without a subscription)."""
+        from successdesk.domain.money import format_money
+
+        if self.extra_contact_fee is None:
+            return ""
+        return format_money(self.extra_contact_fee, self.currency)
 
     @property
     def next_is_billed(self) -> bool:
@@ -97,6 +111,7 @@ def roster_of(customer: Customer, *, history: int = 20) -> Roster:
         included=grants.designated_contacts_included if grants else None,
         extra_contact_fee=grants.extra_contact_fee if grants else None,
         term=(subscription.starts_on, subscription.ends_on) if subscription else None,
+        currency=vendor_currency(),
     )
 
 
@@ -177,20 +192,21 @@ def customers_overview() -> list[CustomerRow]:
 
 
 def locked_out_emails(emails: list[str]) -> set[str]:
-    """Which of ``emails`` (lower case) the sign-in lockout (django-axes) holds right now."""
+    """Which of ``emails`` (lower case) the sign-in lockout (django-axes) holds right now:
+    the account's recent failures, from every address and browser, reach the limit."""
     from axes.models import AccessAttempt
     from django.conf import settings
+    from django.db.models import Sum
     from django.db.models.functions import Lower
 
     wanted = {e.lower() for e in emails}
     since = timezone.now() - settings.AXES_COOLOFF_TIME
     found = (
         AccessAttempt.objects.annotate(name=Lower("username"))
-        .filter(
-            name__in=wanted,
-            failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
-            attempt_time__gte=since,
-        )
+        .filter(name__in=wanted, attempt_time__gte=since)
+        .values("name")
+        .annotate(failures=Sum("failures_since_start"))
+        .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
         .values_list("name", flat=True)
     )
     return set(found)
@@ -201,6 +217,7 @@ class UserRow:
     user: User
     designated: bool
     locked: bool
+    pending_email: str = ""  # a requested sign-in e-mail, waiting for its confirmation
 
 
 def customer_users(customer: Customer) -> list[UserRow]:
@@ -212,4 +229,13 @@ def customer_users(customer: Customer) -> list[UserRow]:
         )
     )
     locked = locked_out_emails([u.email for u in users])
-    return [UserRow(u, u.pk in designated, u.email in locked) for u in users]
+    pending = {
+        change.user_id: change.new_email
+        for change in EmailChange.objects.filter(
+            user__customer=customer,
+            confirmed_at__isnull=True,
+            cancelled_at__isnull=True,
+            requested_at__gte=timezone.now() - timedelta(seconds=settings.EMAIL_CHANGE_TIMEOUT),
+        ).order_by("requested_at")
+    }
+    return [UserRow(u, u.pk in designated, u.email in locked, pending.get(u.pk, "")) for u in users]

@@ -35,7 +35,7 @@ class TrainingImportRejected(InvalidInput):
     title = "The training file has errors"
 
     def __init__(self, errors: list[tuple[int, str]]) -> None:
-        count = len(errors)
+        count = len({line for line, _ in errors})  # a line may have several errors
         super().__init__(
             f"Nothing was imported: {count} row{'s' if count != 1 else ''} of the file "
             f"{'have' if count != 1 else 'has'} errors. Correct them and upload the whole "
@@ -161,35 +161,52 @@ def _parse_rows(text: str) -> tuple[list[tuple[int, dict[str, str]]], list[tuple
             )
         ]
     reader.fieldnames = header
-    rows = []
+    rows, errors = [], []
     for raw in reader:
-        values = {k: (v or "").strip() for k, v in raw.items() if k in IMPORT_COLUMNS}
-        if any(values.values()):
+        values = {k: (raw.get(k) or "").strip() for k in IMPORT_COLUMNS}
+        extra = [v for v in raw.get(None) or [] if v.strip()]
+        if any(values.values()) or extra:
             rows.append((reader.line_num, values))
-    return rows, []
+        if extra:
+            errors.append(
+                (
+                    reader.line_num,
+                    f"the line has {len(header) + len(extra)} values but the header names "
+                    f"{len(header)} columns (quote a value that contains a comma)",
+                )
+            )
+    return rows, errors
 
 
 def _check_row(
     values: dict[str, str],
     users: dict[str, User],
     courses: dict[str, TrainingCourse],
-) -> tuple[str | None, date | None]:
+) -> tuple[list[str], date | None]:
+    """Every problem of one line (not only the first), and its completion date if valid."""
     email, slug, day = values["email"].lower(), values["course"], values["completed_on"]
-    user = users.get(email)
+    problems = []
     if not email:
-        return "the e-mail is empty", None
-    if user is None:
-        return f"no active customer user has the e-mail {email}", None
-    if slug not in courses:
+        problems.append("the e-mail is empty")
+    elif email not in users:
+        problems.append(f"no active customer user has the e-mail {email}")
+    if not slug:
+        problems.append("the course is empty")
+    elif slug not in courses:
         known = ", ".join(sorted(courses)) or "none defined"
-        return f"no course has the slug {slug!r} (known: {known})", None
-    try:
-        completed_on = date.fromisoformat(day)
-    except ValueError:
-        return f"completed_on {day!r} is not a date written YYYY-MM-DD", None
-    if completed_on > _today():
-        return f"completed_on {day} is in the future", None
-    return None, completed_on
+        problems.append(f"no course has the slug {slug!r} (known: {known})")
+    completed_on = None
+    if not day:
+        problems.append("completed_on is empty")
+    else:
+        try:
+            completed_on = date.fromisoformat(day)
+        except ValueError:
+            problems.append(f"completed_on {day!r} is not a date written YYYY-MM-DD")
+        else:
+            if completed_on > _today():
+                problems.append(f"completed_on {day} is in the future")
+    return problems, completed_on
 
 
 def training_import_csv(
@@ -197,14 +214,15 @@ def training_import_csv(
 ) -> ImportResult:
     """Import completions from CSV text with the columns ``email,course,completed_on``
     (course = its slug, completed_on = YYYY-MM-DD). All or nothing: any bad row refuses
-    the whole file with TrainingImportRejected listing every bad row by line number."""
+    the whole file with TrainingImportRejected listing every problem of every bad line,
+    by line number."""
     _ensure_admin(actor)
     rows, errors = _parse_rows(text)
     if not rows and not errors:
         errors = [(1, "the file has no rows under its header")]
     if len(rows) > IMPORT_MAX_ROWS:
         errors = [(1, f"the file has {len(rows)} rows; import at most {IMPORT_MAX_ROWS} at once")]
-    if errors:
+    if not rows or len(rows) > IMPORT_MAX_ROWS:
         raise TrainingImportRejected(errors)
     emails = {values["email"].lower() for _, values in rows}
     users = {
@@ -215,18 +233,17 @@ def training_import_csv(
     checked: list[tuple[User, TrainingCourse, date]] = []
     seen: dict[tuple[str, str], int] = {}
     for line, values in rows:
-        error, completed_on = _check_row(values, users, courses)
+        problems, completed_on = _check_row(values, users, courses)
         key = (values["email"].lower(), values["course"])
-        if error is None and key in seen:
-            error = f"the same e-mail and course as line {seen[key]}"
-        if error is not None:
-            errors.append((line, error))
-            continue
-        seen[key] = line
-        assert completed_on is not None
-        checked.append((users[key[0]], courses[key[1]], completed_on))
+        if key in seen:
+            problems.append(f"the same e-mail and course as line {seen[key]}")
+        elif key[0] in users and key[1] in courses:
+            seen[key] = line
+        errors += [(line, problem) for problem in problems]
+        if not problems and completed_on is not None:
+            checked.append((users[key[0]], courses[key[1]], completed_on))
     if errors:
-        raise TrainingImportRejected(errors)
+        raise TrainingImportRejected(sorted(errors, key=lambda error: error[0]))
     created = 0
     with transaction.atomic():
         for user, course, completed_on in checked:

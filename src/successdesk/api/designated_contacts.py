@@ -26,7 +26,7 @@ from successdesk.accounts.selectors import roster_of
 from successdesk.domain.errors import NotFound
 
 from .entitlements import caller_customer
-from .problems import TrainingIncompleteProblem, problem_responses
+from .problems import FeeConfirmationProblem, TrainingIncompleteProblem, problem_responses
 
 router = Router(tags=["designated contacts"])
 WHAT = "The designated-contacts API"
@@ -42,6 +42,7 @@ class FeeOut(Schema):
     id: int
     position: int
     amount: str
+    currency: str = Field(description="ISO 4217 code of `amount`")
     period_start: date
     period_end: date
 
@@ -59,11 +60,18 @@ class RosterOut(Schema):
     items: list[DesignatedContactOut]
     included: int | None = Field(description="Included in the package (null: no subscription)")
     extra_contact_fee: str | None
+    currency: str = Field(description="ISO 4217 code of `extra_contact_fee`")
     next_is_billed: bool
 
 
 class DesignateIn(Schema):
     """What both ways of naming a designated contact take."""
+
+    confirm_fee: bool = Field(
+        False,
+        description="Confirm the fee when naming this contact is billed; without it such a "
+        "request answers 409 `fee_confirmation_required` with the `amount` and `currency`.",
+    )
 
     model_config = {"extra": "forbid", "strict": True}
 
@@ -117,6 +125,7 @@ def _fee(fee: DesignatedContactFee | None) -> dict[str, Any] | None:
         "id": fee.pk,
         "position": fee.position,
         "amount": f"{fee.amount:.2f}",
+        "currency": fee.currency,
         "period_start": fee.period_start,
         "period_end": fee.period_end,
     }
@@ -160,6 +169,7 @@ def contacts_list(request: HttpRequest) -> dict[str, Any]:
         "items": [_out(c) for c in roster.contacts],
         "included": roster.included,
         "extra_contact_fee": str(roster.extra_contact_fee) if roster.extra_contact_fee else None,
+        "currency": roster.currency,
         "next_is_billed": roster.next_is_billed,
     }
 
@@ -169,7 +179,9 @@ def contacts_list(request: HttpRequest) -> dict[str, Any]:
     response={
         200: DesignatedContactOut,
         201: DesignatedContactOut,
-        **problem_responses(401, 403, 404, 409, 422, typed=(TrainingIncompleteProblem,)),
+        **problem_responses(
+            401, 403, 404, 409, 422, typed=(TrainingIncompleteProblem, FeeConfirmationProblem)
+        ),
     },
     summary="Name a designated contact",
     description=(
@@ -177,7 +189,10 @@ def contacts_list(request: HttpRequest) -> dict[str, Any]:
         "contacts may do this (403 `roster_change_not_allowed`). The user must have completed "
         "the required training (422 `training_incomplete` lists the missing courses). A "
         "contact beyond those included is allowed and billed: the answer's `fee` is the fee "
-        "record. Naming a user already designated answers 200 with the existing record."
+        "record. Naming a billable contact needs `confirm_fee: true` (409 "
+        "`fee_confirmation_required` with the `amount` and `currency` otherwise); a person is "
+        "billed once per term however often they are named. Naming a user already designated "
+        "answers 200 with the existing record."
     ),
 )
 def contacts_add(request: HttpRequest, payload: Body[Designate]) -> Status[dict[str, Any]]:
@@ -193,6 +208,7 @@ def contacts_add(request: HttpRequest, payload: Body[Designate]) -> Status[dict[
             customer=customer,
             user=user,
             request=request,
+            confirm_fee=payload.confirm_fee,
         )
     )
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from successdesk.accounts.models import Customer, User
 from successdesk.domain.entitlements import format_duration
@@ -58,6 +59,7 @@ class SlaTargetOut(Schema):
 class ContactsOut(Schema):
     included: int
     extra_contact_fee: str
+    currency: str = Field(description="ISO 4217 code of `extra_contact_fee`")
 
 
 class FairUsageOut(Schema):
@@ -143,6 +145,7 @@ def entitlements_get(request: HttpRequest) -> dict[str, Any]:
         "designated_contacts": {
             "included": grants.designated_contacts_included,
             "extra_contact_fee": str(grants.extra_contact_fee),
+            "currency": settings.VENDOR_CURRENCY,
         },
         "features": view.features,
         "fair_usage": [

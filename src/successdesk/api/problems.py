@@ -10,7 +10,7 @@ makes the answer invalid, which the schema checks of the fuzz tests then find.
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
@@ -96,6 +96,17 @@ class UnknownTeamProblem(Problem):
     teams: list[str] = Field(description="The known team slugs.")
 
 
+class FeeConfirmationProblem(Problem):
+    """409 ``fee_confirmation_required``: naming this contact is billed; confirm the fee."""
+
+    code: Literal["fee_confirmation_required"]
+    amount: str = Field(description="The fee, a decimal with two places, e.g. `500.00`.")
+    currency: str = Field(description="ISO 4217 code of `amount`.")
+    position: int = Field(description="The contact's place on the roster (beyond those included).")
+    period_start: date
+    period_end: date
+
+
 TYPED: tuple[type[Problem], ...] = (
     ValidationProblem,
     Severity1Problem,
@@ -103,6 +114,7 @@ TYPED: tuple[type[Problem], ...] = (
     NotEntitledProblem,
     TrainingIncompleteProblem,
     UnknownTeamProblem,
+    FeeConfirmationProblem,
 )
 """Every problem model with members of its own (the OpenAPI document lists them all)."""
 
@@ -157,6 +169,7 @@ _STATUSES: dict[type[Problem], int] = {
     NotEntitledProblem: 403,
     TrainingIncompleteProblem: 422,
     UnknownTeamProblem: 422,
+    FeeConfirmationProblem: 409,
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import mimetypes
 from pathlib import PurePath
 
@@ -11,7 +12,7 @@ from django.db.models import FileField
 
 from successdesk.domain.errors import InvalidInput
 
-# Leading bytes of the binary types we accept; text types must decode as UTF-8.
+# Leading bytes of the binary types we accept; text types must decode as UTF-8, whole.
 _MAGIC = {
     ".pdf": (b"%PDF-",),
     ".png": (b"\x89PNG\r\n\x1a\n",),
@@ -62,24 +63,56 @@ def check_upload(upload: UploadedFile[bytes], *, field: str = "attachments") -> 
             field=field,
         )
     if suffix in _TEXT:
-        try:
-            head.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            if exc.start < len(head) - 4:  # a multi-byte character cut at 2048 is fine
-                raise AttachmentRefused(
-                    f"{name} is not a text file (only UTF-8 text is accepted as {suffix}).",
-                    field=field,
-                ) from exc
+        _check_utf8(upload, name, suffix, field)
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     return name, content_type
+
+
+def _check_utf8(upload: UploadedFile[bytes], name: str, suffix: str, field: str) -> None:
+    """The whole file must be UTF-8 (read in chunks; a character may span two chunks)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = 0  # where the bytes the decoder is given start in the file
+    try:
+        for chunk in [*upload.chunks(), b""]:
+            buffered = len(decoder.getstate()[0])  # an unfinished character, carried over
+            offset -= buffered
+            decoder.decode(chunk, final=not chunk)
+            offset += buffered + len(chunk)
+    except UnicodeDecodeError as exc:
+        at = offset + exc.start
+        raise AttachmentRefused(
+            f"{name} is not a text file in UTF-8 (the byte at position {at} is not UTF-8: the "
+            f"file may be saved as Latin-1 or Windows-1252); only UTF-8 text is accepted as "
+            f"{suffix}. Save it as UTF-8 and attach it again, or attach it in a .zip.",
+            field=field,
+        ) from exc
+    finally:
+        upload.seek(0)
 
 
 def check_uploads(
     uploads: list[UploadedFile[bytes]], *, field: str = "attachments"
 ) -> list[tuple[str, str]]:
+    """Check every file; refuse them all at once, naming every bad file and why, so the
+    user can correct them in one go (one file's refusal has that file's own code)."""
     if len(uploads) > MAX_FILES:
         raise AttachmentRefused(f"Attach at most {MAX_FILES} files at a time.", field=field)
-    return [check_upload(u, field=field) for u in uploads]
+    checked, refused = [], []
+    for upload in uploads:
+        try:
+            checked.append(check_upload(upload, field=field))
+        except AttachmentRefused as exc:
+            refused.append(exc)
+    if len(refused) == 1:
+        raise refused[0]
+    if refused:
+        raise AttachmentRefused(
+            f"{len(refused)} of the {len(uploads)} files were refused and nothing was saved: "
+            + " ".join(exc.message for exc in refused),
+            field=field,
+            files=[exc.message for exc in refused],
+        )
+    return checked
 
 
 def uploads_store(uploads: list[UploadedFile[bytes]]) -> list[str]:

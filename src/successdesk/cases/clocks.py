@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.conf import settings
 
 from successdesk.domain.calendars import BusinessCalendar
 from successdesk.domain.lifecycle import ClockEffect
-from successdesk.domain.sla import ClockKind, Pause, SlaClock, SlaTarget
+from successdesk.domain.sla import ClockKind, Pause, SlaClock, SlaTarget, stopped_outcome
 from successdesk.packages.calendars import calendar_built
 from successdesk.packages.models import PackageVersion
 
@@ -121,3 +121,52 @@ def stop_first_response(case: Case, at: datetime) -> bool:
     clocks["first_response"] = clock.stop(at)
     store(case, clocks)
     return True
+
+
+# --- What a page shows of the clocks ------------------------------------------------------
+
+LABELS: dict[ClockKind, str] = {"first_response": "First response", "resolution": "Resolution"}
+
+
+@dataclass(frozen=True)
+class SlaLine:
+    """One clock as a page shows it: a due time while it runs, nothing while it is paused
+    short of its target, and once stopped its outcome (met or missed), never a due time."""
+
+    kind: ClockKind
+    label: str
+    due_at: datetime | None = None
+    stopped_at: datetime | None = None
+    outcome: str = ""  # "met" or "missed" once stopped
+
+    @property
+    def running(self) -> bool:
+        return self.stopped_at is None
+
+    @property
+    def paused(self) -> bool:
+        return self.running and self.due_at is None
+
+
+def sla_lines(case: Case) -> list[SlaLine]:
+    """The case's clocks from its stored fields (no calendar, no query): cheap enough for
+    every row of a list."""
+    dues = {"first_response": case.first_response_due_at, "resolution": case.resolution_due_at}
+    lines = []
+    for kind in KINDS:
+        stored = (case.sla_clocks or {}).get(kind)
+        if not stored:
+            continue
+        stopped = stored.get("stopped_at")
+        if stopped is None:
+            lines.append(SlaLine(kind, LABELS[kind], due_at=dues[kind]))
+            continue
+        stopped_at = datetime.fromisoformat(stopped)
+        outcome = stopped_outcome(stopped_at, dues[kind])
+        lines.append(SlaLine(kind, LABELS[kind], stopped_at=stopped_at, outcome=outcome))
+    return lines
+
+
+def sla_outcome_words(line: SlaLine) -> str:
+    """``target met`` / ``target missed`` for a stopped clock, else empty."""
+    return f"target {line.outcome}" if line.outcome else ""

@@ -34,7 +34,18 @@ class Case(models.Model):
         Customer, null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
     )
     is_verified = models.BooleanField(
-        default=True, help_text="False: a public message not yet matched to a customer."
+        default=True,
+        help_text="False: a public message whose sender has not proved the address (the "
+        "confirmation link) nor been verified by triage. Customers never see it.",
+    )
+    sender_match = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="A public message: the customer user its address matched at intake. A "
+        "candidate only: it becomes the requester when the case is verified.",
     )
     requester = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="requested_cases"
@@ -249,7 +260,8 @@ class IdempotencyRecord(models.Model):
 class RemoteAccessGrant(models.Model):
     """Staff ask to access the customer's application or desktop on one case; the
     requester or a designated contact approves or denies. An approved grant lasts
-    ``duration`` from approval, can be revoked, and never applies to another case."""
+    ``duration`` from approval, can be revoked, ends when the case is resolved or closed,
+    and never applies to another case (states: ``successdesk.domain.remote_access``)."""
 
     class Target(models.TextChoices):
         APPLICATION = "application", "The customer's application (hub)"
@@ -262,6 +274,7 @@ class RemoteAccessGrant(models.Model):
         DENIED = "denied", "Denied"
         REVOKED = "revoked", "Revoked"
         WITHDRAWN = "withdrawn", "Withdrawn"
+        ENDED = "ended", "Ended with the case"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="remote_access")
     requested_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")

@@ -16,8 +16,9 @@ from .models import Attachment, Case, CaseEvent, Comment
 
 
 def cases_visible_to(user: User) -> QuerySet[Case]:
-    """Staff see every case; a designated contact sees all of their customer's cases;
-    any other customer user sees the cases they requested."""
+    """Staff see every case; a designated contact sees all of their customer's verified
+    cases; any other customer user sees the verified cases they requested. An unverified
+    public message is in no portal, whatever address it gives (``cases/senders.py``)."""
     cases = Case.objects.select_related("customer", "requester", "assignee", "team")
     if user.is_vendor_staff:
         return cases
@@ -25,7 +26,7 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
         return cases.none()
     from successdesk.accounts.selectors import is_designated_contact
 
-    mine = cases.filter(customer_id=user.customer_id)
+    mine = cases.filter(customer_id=user.customer_id, is_verified=True)
     if is_designated_contact(user):
         return mine
     return mine.filter(requester=user)

@@ -13,12 +13,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from successdesk.accounts.active import customer_ensure_active
 from successdesk.accounts.models import Customer, User
 from successdesk.accounts.phone import phone_line_status
 from successdesk.domain.errors import InvalidInput, PermissionDenied
 from successdesk.domain.exclusions import detect, load_default_rules
 from successdesk.domain.intake import PhoneLine, Source, check_intake, check_severity
-from successdesk.domain.lifecycle import CaseStatus, ResolutionType, transition
+from successdesk.domain.lifecycle import CaseStatus, ResolutionType, is_open, transition
 from successdesk.packages.selectors import packages_including, subscription_current
 
 from . import clocks
@@ -26,6 +27,8 @@ from .attachments import check_uploads, uploads_store
 from .models import Attachment, Case, CaseEvent
 from .notify import case_recipients, notify_case_opened, notify_status_changed
 from .numbers import case_number_next
+from .remote_access import remote_access_end_with_case
+from .senders import sender_match
 
 LIMITS = {"subject": 200, "description": 20_000, "steps_to_reproduce": 20_000, "category": 60}
 
@@ -76,17 +79,6 @@ def _clean(draft: CaseDraft) -> None:
     check_severity(draft.severity)
 
 
-def _match_sender(email: str) -> User | None:
-    """A public message from a known customer user's address belongs to that customer."""
-    if not email:
-        return None
-    return (
-        User.objects.select_related("customer")
-        .filter(email__iexact=email.strip(), customer__isnull=False, is_active=True)
-        .first()
-    )
-
-
 def case_open(
     *,
     source: Source,
@@ -97,14 +89,20 @@ def case_open(
     at: datetime | None = None,
 ) -> Case:
     """Open a case: validate, refuse what the channel or package does not allow, number it,
-    start its SLA clocks and queue the confirmation — all or nothing."""
+    start its SLA clocks and queue the confirmation — all or nothing.
+
+    A case from the public form is unverified whoever its address names (anyone can type
+    any address): no customer, requester or package priority until its sender confirms
+    the address or triage verifies it (``successdesk.triage.services``). A customer user
+    with that address is kept as ``sender_match``, a candidate only."""
     at = at or timezone.now()
     _clean(draft)
     uploads = check_uploads(draft.attachments)
-    verified = True
+    verified, candidate = True, None
     if source is Source.CONTACT_FORM:
-        requester = _match_sender(draft.requester_email)
-        verified = requester is not None
+        verified, requester, customer, created_by = False, None, None, None
+        draft.requester_email = draft.requester_email.strip()
+        candidate = sender_match(draft.requester_email)
     if requester is not None and requester.customer_id is not None:
         customer = requester.customer
         draft.requester_name = draft.requester_name or requester.get_full_name()
@@ -113,6 +111,7 @@ def case_open(
         raise PermissionDenied("Only vendor staff log telephone cases.")
     if customer is None and source is not Source.CONTACT_FORM:
         raise InvalidInput("Choose the customer this case is for.", field="customer")
+    customer_ensure_active(customer)
 
     subscription = subscription_current(customer=customer, on=at.date()) if customer else None
     version = subscription.package_version if subscription else None
@@ -129,6 +128,7 @@ def case_open(
     case = Case(
         customer=customer,
         is_verified=verified,
+        sender_match=candidate,
         requester=requester,
         requester_name=draft.requester_name[:200],
         requester_email=draft.requester_email[:254],
@@ -199,7 +199,8 @@ def case_transition(
     summary: str | None = None,
     at: datetime | None = None,
 ) -> Case:
-    """Move a case along its lifecycle (a pure rule), adjust its clocks, record who/when."""
+    """Move a case along its lifecycle (a pure rule), adjust its clocks, record who/when.
+    Resolving or closing a case ends its remote-access grants."""
     at = at or timezone.now()
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
@@ -234,7 +235,9 @@ def case_transition(
             if step.to_status is CaseStatus.RESOLVED
             else {},
         )
-        notify_status_changed(locked, step.from_status.value)
+        if not is_open(step.to_status):
+            remote_access_end_with_case(case=locked, by=by, at=at)
+        notify_status_changed(locked, step.from_status.value, actor=by, at=at)
     return locked
 
 

@@ -145,7 +145,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's model backend + "a deactivated customer signs nobody in" (sessions included).
+    "successdesk.accounts.backends.ActiveCustomerBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -169,12 +170,25 @@ SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
-# django-axes: lock an account after repeated failures, for a cool-off period.
+# A requested change of a user's sign-in e-mail waits this long for the new address to confirm.
+EMAIL_CHANGE_TIMEOUT = env_int("EMAIL_CHANGE_HOURS", 24) * 60 * 60
+# "Forgot Password?": requests per address asked for, and per client address (429 beyond).
+PASSWORD_RESET_EMAIL_RATE = env_str("PASSWORD_RESET_EMAIL_RATE", "3/h")
+PASSWORD_RESET_IP_RATE = env_str("PASSWORD_RESET_IP_RATE", "20/h")
+
+# django-axes: lock an *account* after repeated failures, for a cool-off period. Failures
+# count per account (its e-mail lower-cased, whatever casing was typed) and per account +
+# client address; never per address alone, so one person's typos lock out nobody else.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "successdesk.accounts.lockout.axes_username"
+# Failed sign-ins per client address (all accounts together), far above the per-account limit:
+# slows a password spray from one address without locking out an office (django-ratelimit).
+SIGN_IN_IP_RATE = env_str("SIGN_IN_IP_RATE", "50/15m")
+RATELIMIT_USE_CACHE = "default"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "successdesk.accounts.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "successdesk.accounts.network.client_ip"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
@@ -256,6 +270,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 NOTIFICATION_CLAIM_SECONDS = env_int("NOTIFICATION_CLAIM_SECONDS", 120)
 # Where vendor-side notices go (designated-contact transfers, fee records).
 VENDOR_NOTIFY_EMAIL = env_str("VENDOR_NOTIFY_EMAIL", "success-ops@vendor.example")
+# The ISO 4217 currency of the catalog's prices and fees (shown with every amount).
+VENDOR_CURRENCY = env_str("VENDOR_CURRENCY", "USD").upper()
 
 # --- background tasks (Django's tasks API) ----------------------------------------------
 # "database": django-tasks-db, the queue is a table and `successdesk db_worker` runs it (one
@@ -320,6 +336,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 SLA_AT_RISK_SHARE = float(env_str("SLA_AT_RISK_SHARE", "0.75"))
 CONTACT_FORM_RATE = env_str("CONTACT_FORM_RATE", "5/10m")
+# How long the link that confirms a "Send a Message" sender's address stays valid.
+SENDER_CONFIRMATION_HOURS = env_int("SENDER_CONFIRMATION_HOURS", 72)
 
 # --- API --------------------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 50

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from successdesk.accounts import views as accounts
 from successdesk.api.base import api
+from successdesk.portal import public
 
 from .health import healthz
 
@@ -13,6 +14,7 @@ urlpatterns = [
     path("login/", accounts.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("help/", accounts.help_page, name="help"),
+    path("help/confirm/<str:token>/", public.help_confirm, name="help_confirm"),
     path("password-reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
     path(
         "password-reset/sent/",
@@ -28,6 +30,11 @@ urlpatterns = [
         "password-reset/done/",
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
+    ),
+    path(
+        "account/email/<str:token>/",
+        accounts.email_change_confirm,
+        name="email_change_confirm",
     ),
     path("portal/", include("successdesk.portal.urls")),
     path("console/", include("successdesk.console.urls")),

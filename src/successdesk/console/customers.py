@@ -24,10 +24,12 @@ from successdesk.accounts.contact_forms import (
     TransferForm,
 )
 from successdesk.accounts.contacts import (
+    FeeConfirmationRequired,
     contact_fee_export_csv,
     designated_contact_add,
     designated_contact_remove,
     designated_contact_transfer,
+    fee_confirmation,
     roster_user,
 )
 from successdesk.accounts.http import AuthedRequest
@@ -46,12 +48,16 @@ from successdesk.accounts.training import (
     training_courses,
     training_import_csv,
 )
+from successdesk.domain.entitlements import MaterialDecrease
 from successdesk.domain.errors import DomainError
+from successdesk.packages.forms import ChangePackageForm
 from successdesk.packages.selectors import (
     customer_today,
+    subscription_changes,
     subscription_current,
     subscriptions_current,
 )
+from successdesk.packages.services import subscription_change, subscription_change_preview
 from successdesk.web import refuse
 
 
@@ -81,6 +87,7 @@ def _customer_page(
     *,
     forms: dict[str, Any] | None = None,
     error: str = "",
+    fee_confirm: dict[str, str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     forms = forms or {}
@@ -96,6 +103,7 @@ def _customer_page(
         "add_form": forms.get("add") or DesignateForm(),
         "training_form": forms.get("training") or TrainingRecordForm(customer=customer),
         "error": error,
+        "fee_confirm": fee_confirm,
     }
     return render(request, "console/customers/detail.html", context, status=status)
 
@@ -105,6 +113,67 @@ def _customer_page(
 @require_GET
 def customer_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return _customer_page(request, _customer(request, pk))
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def package_change(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Change package: choose a version (and a term end), preview what changes for the
+    customer, then confirm. Vendor admins only; the service decides and records."""
+    customer = _customer(request, pk)
+    if not request.user.has_role(Role.ADMIN):
+        return render(
+            request,
+            "console/customers/package_change.html",
+            {"customer": customer, "forbidden": True},
+            status=403,
+        )
+    subscription = subscription_current(customer=customer, on=customer_today(customer))
+    context: dict[str, Any] = {"customer": customer, "subscription": subscription}
+    if subscription is None:
+        context["error"] = (
+            f"{customer.name} has no subscription covering today, so there is nothing to change. "
+            "Start one in the Django admin (Subscriptions → Add)."
+        )
+        return render(request, "console/customers/package_change.html", context, status=409)
+    context["changes"] = subscription_changes(subscription)[:10]
+    if request.method == "GET":
+        context["form"] = ChangePackageForm(initial={"to_version": subscription.package_version_id})
+        return render(request, "console/customers/package_change.html", context)
+    form = ChangePackageForm(request.POST)
+    context["form"] = form
+    if not form.is_valid():
+        return render(request, "console/customers/package_change.html", context, status=400)
+    data = form.cleaned_data
+    choice = {
+        "to_version": data["to_version"],
+        "ends_on": data["ends_on"],
+        "schedule_if_decrease": data["schedule_if_decrease"],
+    }
+    try:
+        plan = subscription_change_preview(subscription=subscription, **choice)
+        context["plan"] = plan
+        if request.POST.get("action") != "confirm":
+            return render(request, "console/customers/package_change.html", context)
+        change = subscription_change(
+            subscription=subscription, by=request.user, via="console", request=request, **choice
+        )
+    except MaterialDecrease as exc:
+        context["error"] = exc.message
+        return render(request, "console/customers/package_change.html", context, status=409)
+    except DomainError as exc:
+        refuse(form, exc)
+        return render(request, "console/customers/package_change.html", context, status=exc.status)
+    if change.outcome == change.Outcome.SCHEDULED:
+        done = (
+            f"{customer.name} moves to {change.to_version.label} at the renewal on "
+            f"{subscription.renews_on:%Y-%m-%d}."
+        )
+    else:
+        done = f"{customer.name} now has {change.to_version.label} until {subscription.ends_on}."
+    messages.success(request, done)
+    return redirect("console:customer", pk=customer.pk)
 
 
 @login_required
@@ -117,12 +186,25 @@ def contact_add(request: AuthedRequest, pk: int) -> HttpResponse:
     try:
         user = roster_user(customer=customer, email=form.cleaned_data["email"])
         done = designated_contact_add(
-            actor=request.user, customer=customer, user=user, request=request
+            actor=request.user,
+            customer=customer,
+            user=user,
+            request=request,
+            confirm_fee=form.cleaned_data["confirm_fee"],
         )
+    except FeeConfirmationRequired as exc:
+        confirm = fee_confirmation(exc, user)
+        return _customer_page(request, customer, fee_confirm=confirm, status=exc.status)
     except DomainError as exc:
         refuse(form, exc)
         return _customer_page(request, customer, forms={"add": form}, status=exc.status)
-    fee = f" (fee {done.fee.amount} recorded)" if done.fee else ""
+    fee = ""
+    if done.fee is not None:
+        fee = (
+            f" (fee {done.fee.amount_display} recorded)"
+            if done.fee_created
+            else f" (already billed {done.fee.amount_display} this term: no new fee)"
+        )
     messages.success(request, f"{user.email} is a designated contact of {customer.name}{fee}.")
     return redirect("console:customer", pk=customer.pk)
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 
 from django.urls import reverse
 
+from successdesk.cases.clocks import sla_lines
 from successdesk.cases.models import Case
 from successdesk.triage.badges import SlaBadge
 from successdesk.triage.templatetags.triage import sla_pills_html
@@ -34,8 +35,17 @@ def _common(case: Case, url: str) -> Row:
         "severity": case.severity,
         "subject": case.subject,
         "status": case.get_status_display(),
-        "resolution_due": short_when(case.resolution_due_at),
+        "resolution_due": _resolution_cell(case),
     }
+
+
+def _resolution_cell(case: Case) -> str:
+    """The resolution target while its clock runs; once stopped, met or missed (a stopped
+    clock has no due time to show)."""
+    line = next((x for x in sla_lines(case) if x.kind == "resolution"), None)
+    if line is not None and line.outcome:
+        return f"target {line.outcome}"
+    return short_when(case.resolution_due_at)
 
 
 def queue_rows(cases: Sequence[Case], badges: dict[int, list[SlaBadge]]) -> list[Row]:

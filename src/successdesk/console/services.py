@@ -24,6 +24,7 @@ from successdesk.cases.remote_access import (
 )
 from successdesk.cases.selectors import case_get
 from successdesk.domain.errors import DomainError, NotFound
+from successdesk.domain.labels import code_label
 from successdesk.domain.service_flow import RequestStatus, ServiceKind, allowed_next
 from successdesk.service_requests.exclusions import case_exclusion_confirm, case_exclusion_override
 from successdesk.service_requests.forms import AdvanceForm, ExtraForm
@@ -146,7 +147,12 @@ def usage(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "console/services/usage.html",
-        {"rows": usage_board(timezone.now()), "kinds": list(ServiceKind), "form": ExtraForm()},
+        {
+            "rows": usage_board(timezone.now()),
+            "kinds": list(ServiceKind),
+            "form": ExtraForm(),
+            "may_grant": request.user.has_role(Role.ADMIN),
+        },
     )
 
 
@@ -172,7 +178,9 @@ def usage_extra(request: AuthedRequest) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(
-            request, f"{customer.name}: +{extra.amount} {extra.pool} for {extra.month:%B %Y}."
+            request,
+            f"{customer.name}: +{extra.amount} {code_label(extra.pool).lower()} "
+            f"for {extra.month:%B %Y}.",
         )
     return redirect("console:usage")
 

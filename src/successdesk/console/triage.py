@@ -27,7 +27,7 @@ from successdesk.triage.selectors import (
     team_get,
     teams_overview,
 )
-from successdesk.triage.services import case_link_customer, case_triage
+from successdesk.triage.services import case_link_customer, case_triage, case_verify_sender
 from successdesk.triage.templatetags.triage import panel_context
 from successdesk.web import refuse, staff_only
 
@@ -112,8 +112,11 @@ def _triage_page(
     *,
     form: TriageForm | None = None,
     link_form: LinkCustomerForm | None = None,
+    verify_error: str = "",
 ) -> HttpResponse:
-    context = panel_context(case, request.user, form=form, link_form=link_form)
+    context = panel_context(
+        case, request.user, form=form, link_form=link_form, verify_error=verify_error
+    )
     return render(request, "console/triage/case.html", context, status=400)
 
 
@@ -162,6 +165,23 @@ def case_link(request: AuthedRequest, number: str) -> HttpResponse:
             messages.success(request, f"Case {case.number} is linked; its SLA clocks run.")
             return redirect("console:case", number=case.number)
     return _triage_page(request, case, link_form=form)
+
+
+@staff_only
+@require_POST
+def case_verify(request: AuthedRequest, number: str) -> HttpResponse:
+    """Verify an unverified public message as sent by the customer user its address
+    names (the sender did not confirm it, but triage knows it is theirs)."""
+    case = _get(request, number)
+    try:
+        done = case_verify_sender(case=case, by=request.user)
+    except DomainError as exc:
+        return _triage_page(request, case, verify_error=exc.message)
+    who = done.requester.get_full_name() if done.requester else done.requester_email
+    messages.success(
+        request, f"Case {done.number} is verified as {who}'s: it is in {done.customer}'s portal."
+    )
+    return redirect("console:case", number=done.number)
 
 
 @staff_only

@@ -5,6 +5,7 @@ from . import customers
 urlpatterns = [
     path("customers/", customers.customer_list, name="customers"),
     path("customers/<int:pk>/", customers.customer_detail, name="customer"),
+    path("customers/<int:pk>/package/", customers.package_change, name="customer_package"),
     path("customers/<int:pk>/contacts/add/", customers.contact_add, name="customer_contact_add"),
     path(
         "customers/<int:pk>/contacts/<int:contact_pk>/remove/",

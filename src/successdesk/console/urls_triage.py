@@ -9,6 +9,7 @@ urlpatterns = [
     path("my-cases/", triage.my_cases, name="my_cases"),
     path("cases/<str:number>/triage/", triage.case_triage_page, name="case_triage"),
     path("cases/<str:number>/link-customer/", triage.case_link, name="case_link_customer"),
+    path("cases/<str:number>/verify-sender/", triage.case_verify, name="case_verify_sender"),
     path("cases/<str:number>/sla/", triage.sla_badges, name="sla_badges"),
     path("reports/", include("successdesk.reports.urls")),
 ]

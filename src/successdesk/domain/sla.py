@@ -77,6 +77,11 @@ def _iso(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
+def stopped_outcome(stopped_at: datetime, due_at: datetime | None) -> Literal["met", "missed"]:
+    """A stopped clock's outcome: met when it stopped at or before its due time."""
+    return "missed" if due_at is not None and stopped_at > due_at else "met"
+
+
 @dataclass(frozen=True, slots=True)
 class SlaTarget:
     """How long a first response and a resolution may take, on business hours or 24x7."""
@@ -375,7 +380,7 @@ class SlaClock:
             return "on_track"
         due = self.due_at()
         if self.stopped_at is not None and self.stopped_at <= at:
-            return "missed" if due is not None and self.stopped_at > due else "met"
+            return stopped_outcome(self.stopped_at, due)
         if due is not None and at > due:
             return "breached"
         if any(p.start <= at and (p.end is None or at < p.end) for p in self.pauses):

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, time
-from typing import Any
+from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -182,8 +185,63 @@ class PackageVersion(models.Model):
         return Entitlements.from_dict(self.entitlements)
 
 
+class SubscriptionChangeBypassed(DomainError):
+    """A running subscription's package version or term was changed around the service."""
+
+    code = "subscription_change_bypassed"
+    status = 409
+    title = "Change the subscription through the change service"
+
+
+# Set only by ``packages.services.subscription_change`` while it writes its decision.
+_change_service_active: ContextVar[bool] = ContextVar("subscription_change", default=False)
+
+
+@contextmanager
+def _through_change_service() -> Iterator[None]:
+    token = _change_service_active.set(True)
+    try:
+        yield
+    finally:
+        _change_service_active.reset(token)
+
+
+# What only the change service may change on an existing subscription.
+GUARDED_FIELDS = ("customer", "package_version", "scheduled_version", "starts_on", "ends_on")
+_GUARDED_ATTNAMES = (
+    "customer_id",
+    "package_version_id",
+    "scheduled_version_id",
+    "starts_on",
+    "ends_on",
+)
+
+
+def _refuse_bypass(what: str) -> SubscriptionChangeBypassed:
+    return SubscriptionChangeBypassed(
+        f"{what} of an existing subscription changes only through the change service, which "
+        'applies the "no material decrease" rule and records the change: the console\'s '
+        "Change package page, `successdesk changepackage`, or "
+        "packages.services.subscription_change()."
+    )
+
+
+class SubscriptionQuerySet(models.QuerySet["Subscription"]):
+    def update(self, **kwargs: Any) -> int:
+        guarded = sorted(set(kwargs) & set(GUARDED_FIELDS + _GUARDED_ATTNAMES))
+        if guarded and not _change_service_active.get():
+            raise _refuse_bypass(f"{', '.join(guarded)}")
+        return super().update(**kwargs)
+
+
 class Subscription(models.Model):
-    """A customer's package version for a term (inclusive dates)."""
+    """A customer's package version for a term (inclusive dates).
+
+    Once saved, its customer, package version, scheduled version and term change only
+    through ``packages.services.subscription_change``: ``save()`` and ``update()`` refuse
+    anything else (``SubscriptionChangeBypassed``), whatever the caller — the Django admin,
+    a management command, the shell or an import.
+    """
 
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="subscriptions")
     package_version = models.ForeignKey(PackageVersion, on_delete=models.PROTECT, related_name="+")
@@ -200,6 +258,8 @@ class Subscription(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
+    objects: ClassVar[SubscriptionQuerySet] = SubscriptionQuerySet.as_manager()  # type: ignore[assignment]
+
     class Meta:
         ordering = ["customer__name", "-starts_on"]
         constraints = [
@@ -212,8 +272,23 @@ class Subscription(models.Model):
     def __str__(self) -> str:
         return f"{self.customer}: {self.package_version} {self.starts_on}–{self.ends_on}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not _change_service_active.get():
+            stored = Subscription.objects.filter(pk=self.pk).values(*_GUARDED_ATTNAMES).first()
+            changed = [a for a, v in (stored or {}).items() if getattr(self, a) != v]
+            if changed:
+                shown = ", ".join(a.removesuffix("_id").replace("_", " ") for a in changed)
+                raise _refuse_bypass(shown[:1].upper() + shown[1:])
+        super().save(*args, **kwargs)
+
     def covers(self, day: date) -> bool:
         return self.starts_on <= day <= self.ends_on
+
+    @property
+    def renews_on(self) -> date:
+        from datetime import timedelta
+
+        return self.ends_on + timedelta(days=1)
 
 
 class SubscriptionChange(models.Model):
@@ -228,6 +303,11 @@ class SubscriptionChange(models.Model):
     from_version = models.ForeignKey(PackageVersion, on_delete=models.PROTECT, related_name="+")
     to_version = models.ForeignKey(PackageVersion, on_delete=models.PROTECT, related_name="+")
     outcome = models.CharField(max_length=12, choices=Outcome.choices)
+    from_ends_on = models.DateField(null=True, blank=True, help_text="The term's end before.")
+    to_ends_on = models.DateField(null=True, blank=True, help_text="The term's end asked for.")
+    via = models.CharField(
+        max_length=40, blank=True, help_text="Where it was asked: console, command, …"
+    )
     decreases = models.JSONField(default=list, blank=True)
     requested_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -4,13 +4,14 @@ portal's "Our package" page both show it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.utils import timezone
 
 from successdesk.accounts.models import Customer
 from successdesk.domain.entitlements import FEATURE_LABELS, Entitlements
 from successdesk.domain.fair_usage import QuotaStatus
+from successdesk.domain.labels import duration_words
 
 from .calendars import calendar_built
 from .models import ProductCoverage, Subscription
@@ -27,14 +28,6 @@ POOL_LABELS = {
     "advisory_review": "Advisory reviews",
     "service_requests": "Service requests (admin tasks and advisory reviews, shared)",
 }
-
-
-def human_duration(value: timedelta) -> str:
-    """ "30 min", "4 h", "1 h 30 min"."""
-    minutes = int(value.total_seconds() // 60)
-    hours, rest = divmod(minutes, 60)
-    parts = ([f"{hours} h"] if hours else []) + ([f"{rest} min"] if rest else [])
-    return " ".join(parts) or "0 min"
 
 
 @dataclass(frozen=True)
@@ -73,8 +66,8 @@ class PackageOverview:
         return [
             SlaRow(
                 severity=s,
-                first_response=human_duration(t.first_response),
-                resolution=human_duration(t.resolution),
+                first_response=duration_words(t.first_response, business=t.business_hours),
+                resolution=duration_words(t.resolution, business=t.business_hours),
                 business_hours=t.business_hours,
             )
             for s, t in self.grants.sla_targets.items()
@@ -83,6 +76,15 @@ class PackageOverview:
     @property
     def quota_rows(self) -> list[QuotaRow]:
         return [QuotaRow(POOL_LABELS.get(q.kind, q.kind), q) for q in self.quotas]
+
+    @property
+    def extra_contact_fee_display(self) -> str:
+        """The fee per extra designated contact, with the vendor's currency."""
+        from django.conf import settings
+
+        from successdesk.domain.money import format_money
+
+        return format_money(self.grants.extra_contact_fee, settings.VENDOR_CURRENCY)
 
     @property
     def feature_labels(self) -> list[tuple[str, bool]]:

@@ -12,7 +12,15 @@ from successdesk.domain.entitlements import QUOTA_KINDS, Entitlements, has_featu
 from successdesk.domain.fair_usage import QuotaStatus, limits_for, month_window
 
 from .errors import NoCurrentSubscription
-from .models import Package, PackageVersion, Product, ProductCoverage, Subscription, UsageCounter
+from .models import (
+    Package,
+    PackageVersion,
+    Product,
+    ProductCoverage,
+    Subscription,
+    SubscriptionChange,
+    UsageCounter,
+)
 
 
 def subscription_current(*, customer: Customer, on: date) -> Subscription | None:
@@ -135,3 +143,12 @@ def subscriptions_current(on: date) -> dict[int, Subscription]:
     ):
         found[subscription.customer_id] = subscription
     return found
+
+
+def subscription_changes(subscription: Subscription) -> list[SubscriptionChange]:
+    """The changes asked for on a subscription, newest first."""
+    return list(
+        SubscriptionChange.objects.filter(subscription=subscription)
+        .select_related("from_version__package", "to_version__package", "requested_by")
+        .order_by("-at", "-pk")
+    )

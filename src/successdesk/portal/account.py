@@ -24,13 +24,16 @@ from successdesk.accounts.contact_powers import (
     user_unlock,
 )
 from successdesk.accounts.contacts import (
+    FeeConfirmationRequired,
     designated_contact_add,
     designated_contact_remove,
     designated_contact_transfer,
+    fee_confirmation,
     roster_user,
 )
 from successdesk.accounts.http import AuthedRequest
 from successdesk.accounts.models import Customer, DesignatedContact
+from successdesk.accounts.network import client_ip
 from successdesk.accounts.selectors import (
     customer_users,
     is_designated_contact,
@@ -88,6 +91,7 @@ def _roster_page(
     add_form: DesignateForm | None = None,
     transfer_form: TransferForm | None = None,
     error: str = "",
+    fee_confirm: dict[str, str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     customer = _customer(request)
@@ -100,6 +104,7 @@ def _roster_page(
         "transfer_form": transfer_form or TransferForm(customer=customer),
         "colleagues": [t for t in training_of(customer) if not t.designated] if may_change else [],
         "error": error,
+        "fee_confirm": fee_confirm,
     }
     return render(request, "portal/account/contacts.html", context, status=status)
 
@@ -121,8 +126,14 @@ def contact_add(request: AuthedRequest) -> HttpResponse:
     try:
         user = roster_user(customer=customer, email=form.cleaned_data["email"])
         done = designated_contact_add(
-            actor=request.user, customer=customer, user=user, request=request
+            actor=request.user,
+            customer=customer,
+            user=user,
+            request=request,
+            confirm_fee=form.cleaned_data["confirm_fee"],
         )
+    except FeeConfirmationRequired as exc:
+        return _roster_page(request, fee_confirm=fee_confirmation(exc, user), status=exc.status)
     except PermissionDenied as exc:
         return _roster_page(request, error=exc.message, status=exc.status)
     except DomainError as exc:
@@ -130,11 +141,17 @@ def contact_add(request: AuthedRequest) -> HttpResponse:
         return _roster_page(request, add_form=form, status=exc.status)
     if not done.created:
         messages.info(request, f"{user.email} is already a designated contact.")
-    elif done.fee is not None:
+    elif done.fee is not None and done.fee_created:
         messages.success(
             request,
             f"{user.email} is now designated contact #{done.fee.position}; a fee of "
-            f"{done.fee.amount} is recorded for this term.",
+            f"{done.fee.amount_display} is recorded for this term.",
+        )
+    elif done.fee is not None:
+        messages.success(
+            request,
+            f"{user.email} is a designated contact again; their fee for this term "
+            f"({done.fee.amount_display}) was recorded before, so nothing more is billed.",
         )
     else:
         messages.success(request, f"{user.email} is now a designated contact.")
@@ -239,12 +256,13 @@ def user_action(request: AuthedRequest, user_id: int, action: str) -> HttpRespon
         user = contact_power_target(actor=request.user, user_id=user_id)
     except DomainError as exc:
         return _refused(request, exc)
+    ip = client_ip(request)
     try:
         if action == "reset":
-            user_password_reset_send(actor=request.user, user=user, request=request)
+            user_password_reset_send(actor=request.user, user=user, ip=ip)
             done = f"We e-mailed {user.email} a link to choose a new password."
         elif action == "unlock":
-            cleared = user_unlock(actor=request.user, user=user, request=request)
+            cleared = user_unlock(actor=request.user, user=user, ip=ip)
             done = (
                 f"{user.email} can sign in again."
                 if cleared
@@ -254,18 +272,18 @@ def user_action(request: AuthedRequest, user_id: int, action: str) -> HttpRespon
             form = EmailChangeForm(request.POST, auto_id=f"id_user_{user.pk}_%s")
             if not form.is_valid():
                 return _users_page(request, email_form=(user.pk, form), status=400)
-            old = user.email
             try:
-                user_email_change(
-                    actor=request.user,
-                    user=user,
-                    email=form.cleaned_data["email"],
-                    request=request,
+                change = user_email_change(
+                    actor=request.user, user=user, email=form.cleaned_data["email"], ip=ip
                 )
             except DomainError as exc:
                 refuse(form, exc)
                 return _users_page(request, email_form=(user.pk, form), status=exc.status)
-            done = f"{old} now signs in as {user.email}. We told both addresses."
+            done = (
+                f"We e-mailed {change.new_email} a link to confirm the change. {user.email} "
+                "keeps signing in with the current address until the link is confirmed; we "
+                "told the current address too."
+            )
     except DomainError as exc:
         return _users_page(request, error=exc.message, status=exc.status)
     messages.success(request, done)

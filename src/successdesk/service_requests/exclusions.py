@@ -103,7 +103,8 @@ def case_exclusion_confirm(*, case: Case, kind: str, by: User, at: datetime | No
     kind = _kind(kind).value
     if case.status in (CaseStatus.RESOLVED, CaseStatus.CLOSED):
         raise Conflict(
-            f"Case {case.number} is already {case.status}: reopen it first if needed.",
+            f"Case {case.number} is already {code_label(case.status).lower()}: reopen it "
+            "first if needed.",
             field="kind",
         )
     answer = standard_answer(case=case, kind=kind)

@@ -20,6 +20,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from successdesk.accounts.active import customer_ensure_active
 from successdesk.accounts.audit import audit_record
 from successdesk.accounts.models import Customer, User
 from successdesk.accounts.roles import Role
@@ -134,6 +135,7 @@ def service_request_submit(
             "Service requests are submitted by customer users. Staff: ask the customer to "
             "submit it from the portal."
         )
+    customer_ensure_active(customer)
     service_kind = parse_kind(kind)
     text = _details(details)
     uploads = list(attachments)
@@ -274,6 +276,11 @@ def service_request_advance(
     return locked
 
 
+class ExtraGrantNotAllowed(PermissionDenied):
+    code = "extra_grant_not_allowed"
+    title = "Only vendor admins grant extra requests"
+
+
 def usage_extra_grant(
     *,
     customer: Customer,
@@ -284,10 +291,13 @@ def usage_extra_grant(
     at: datetime | None = None,
 ) -> UsageExtra:
     """Grant a one-off extra to the pool a request of ``kind`` counts against, for the
-    current month of the customer; audited."""
+    current month of the customer; audited. A vendor-admin power (ExtraGrantNotAllowed
+    for anyone else)."""
     at = at or timezone.now()
-    if not by.is_vendor_staff:
-        raise PermissionDenied("Only vendor staff grant extra requests.")
+    if not (by.is_vendor_staff and by.has_role(Role.ADMIN)):
+        raise ExtraGrantNotAllowed(
+            "Only vendor admins grant extra fair-usage requests. Ask a vendor admin to grant it."
+        )
     reason = " ".join((reason or "").split())[:500]
     if not reason:
         raise InvalidInput("Say why the extra is granted (it is audited).", field="reason")

@@ -261,6 +261,20 @@ def load() -> None:
             ),
             at=now - timedelta(hours=3 * n + 1),
         )
+    # A public message giving a customer user's address: unverified until Noah confirms it
+    # with the mailed link or triage verifies it (the "Verify sender" action).
+    case_open(
+        source=Source.CONTACT_FORM,
+        draft=CaseDraft(
+            subject="Please export all our advocates' e-mail addresses",
+            description="Send the export to this address, we need it today.",
+            severity=3,
+            requester_name="Noah User",
+            requester_email="user@northwind.example",
+            stated_customer_name="Northwind",
+        ),
+        at=now - timedelta(minutes=40),
+    )
     sla_sweep(now)
     # The demo's own mail is history: mark it sent so the worker does not print hundreds.
     Notification.objects.filter(pk__gt=last_mail, sent_at__isnull=True).update(sent_at=now)

@@ -1,4 +1,5 @@
-"""Writes for triage: route at intake, route or override, document a case, link a sender.
+"""Writes for triage: route at intake, route or override, document a case, link a sender
+to a customer or verify them.
 
 Routing picks the team (rules first, the triage agent may override); the team's setting
 picks the agent (round-robin or fewest open cases, among members marked available).
@@ -21,6 +22,8 @@ from successdesk.accounts.models import Customer, SupportTeam, TeamMembership, U
 from successdesk.accounts.roles import Role
 from successdesk.cases import clocks
 from successdesk.cases.models import Case, CaseEvent
+from successdesk.cases.notify import notify_case_verified
+from successdesk.cases.senders import ConfirmationLinkUsed, confirmation_read, sender_match
 from successdesk.cases.services import case_transition
 from successdesk.domain.entitlements import ensure_entitled
 from successdesk.domain.errors import Conflict, InvalidInput, PermissionDenied
@@ -54,8 +57,8 @@ def _locked(case: Case) -> Case:
     )
     if locked.status in (CaseStatus.RESOLVED, CaseStatus.CLOSED):
         raise Conflict(
-            f"Case {locked.number} is {locked.status}. Reopen it (move it back to in "
-            "progress) before triaging or routing it.",
+            f"Case {locked.number} is {CaseStatus(locked.status).label.lower()}. Reopen it "
+            "(move it back to in progress) before triaging or routing it.",
             field="status",
         )
     return locked
@@ -274,8 +277,9 @@ def case_triage(
         locked = _locked(case)
         if locked.customer_id is None:
             raise Conflict(
-                f"Case {locked.number} came from a sender not yet linked to a customer. Link "
-                "it to the customer first, so that its package and SLA clocks apply.",
+                f"Case {locked.number} came from a sender not yet verified. Link it to the "
+                "customer first (or verify its sender), so that its package and SLA clocks "
+                "apply.",
                 field="customer",
             )
         facts = case_facts(locked, category=category, product_area=product_area, severity=severity)
@@ -323,10 +327,6 @@ def case_link_customer(
     clocks start from the intake time, and the routing rules apply if it is unrouted."""
     _check_triager(by)
     at = at or timezone.now()
-    if not customer.is_active:
-        raise InvalidInput(
-            f"{customer.name} is not an active customer. Choose an active one.", field="customer"
-        )
     with transaction.atomic():
         locked = _locked(case)
         if locked.customer_id is not None:
@@ -335,40 +335,114 @@ def case_link_customer(
                 "nothing to link.",
                 field="customer",
             )
-        day = customer_today(customer, locked.created_at)
-        subscription = subscription_current(customer=customer, on=day)
-        version = subscription.package_version if subscription else None
-        if version is not None:
-            channel = locked.channel
-            ensure_entitled(
-                version.grants(), channel, included_in=tuple(packages_including(channel))
-            )
         email = locked.requester_email
         requester = (
             User.objects.filter(email__iexact=email, customer=customer, is_active=True).first()
             if email
             else None
         )
-        locked.customer, locked.is_verified = customer, True
-        locked.requester = requester or locked.requester
-        locked.package_version = version
-        locked.routing_priority = version.grants().routing_priority if version else 0
-        clocks.clocks_start(locked, locked.created_at)
-        locked.save()
-        CaseEvent.objects.create(
-            case=locked,
-            at=at,
-            actor=by,
-            kind="customer_linked",
-            is_internal=True,
-            data={
-                "customer": customer.slug,
-                "package": version.package.slug if version else None,
-                "requester": requester.email if requester else None,
-            },
-        )
-        if locked.team_id is None:
-            found = routing_suggestion(case_facts(locked))
-            if found is not None:
-                _route(locked, found[0], by=by, rule=found[1], suggested=found[0], at=at)
+        _verify(locked, customer, requester, by=by, at=at)
     return locked
+
+
+def case_verify_sender(*, case: Case, by: User, at: datetime | None = None) -> Case:
+    """A triage agent verifies that a public message came from the customer user whose
+    address it gives (e.g. after calling them back): as if the sender had confirmed it."""
+    _check_triager(by)
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = _locked(case)
+        if locked.is_verified:
+            raise Conflict(f"Case {locked.number} is already verified.", field="case")
+        requester = sender_match(locked.requester_email)
+        if requester is None or requester.customer is None:
+            raise Conflict(
+                f"The address of case {locked.number} ({locked.requester_email}) belongs to "
+                "no active customer user, so there is nobody to verify it as. Link the case "
+                "to its customer instead.",
+                field="case",
+            )
+        _verify(locked, requester.customer, requester, by=by, at=at, how="triage")
+    return locked
+
+
+def case_sender_confirm(*, token: str, at: datetime | None = None) -> Case:
+    """The sender of a public message confirms the address with the mailed link: the case
+    becomes the matched customer user's (customer, package priority, SLA clocks, routing).
+    Refused, with what to do, for a damaged, expired or used link."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        found = confirmation_read(token, at=at)
+        locked = Case.objects.select_for_update(of=("self",)).get(pk=found.pk)
+        if locked.is_verified:  # read again under the lock: two clicks verify once
+            raise ConfirmationLinkUsed(locked)
+        if locked.status in (CaseStatus.RESOLVED, CaseStatus.CLOSED):
+            raise Conflict(
+                f"Case {locked.number} is already {locked.status}, so there is nothing left "
+                "to confirm. If you still need help, send a new message.",
+            )
+        requester = sender_match(locked.requester_email)
+        if requester is None or requester.customer is None:
+            raise Conflict(
+                f"The address {locked.requester_email} no longer belongs to an active "
+                f"customer account, so case {locked.number} cannot join a portal. Our team "
+                "will answer it by e-mail.",
+            )
+        _verify(locked, requester.customer, requester, by=requester, at=at, how="confirmation link")
+    return locked
+
+
+def _verify(
+    locked: Case,
+    customer: Customer,
+    requester: User | None,
+    *,
+    by: User,
+    at: datetime,
+    how: str | None = None,
+) -> None:
+    """Make a locked public message its customer's: verified, the requester set, the
+    package's priority and SLA clocks (from the intake time), routed if it is not yet, and
+    one case event: ``sender_verified`` (``how``: by the sender's confirmation link or by
+    triage; customers see it) or, linked by triage, ``customer_linked`` (internal). A
+    requester gets the usual confirmation mail, now with the portal link."""
+    if not customer.is_active:
+        raise InvalidInput(
+            f"{customer.name} is not an active customer. Choose an active one.", field="customer"
+        )
+    day = customer_today(customer, locked.created_at)
+    subscription = subscription_current(customer=customer, on=day)
+    version = subscription.package_version if subscription else None
+    if version is not None:
+        channel = locked.channel
+        ensure_entitled(version.grants(), channel, included_in=tuple(packages_including(channel)))
+    locked.customer, locked.is_verified = customer, True
+    if requester is not None:
+        locked.requester, locked.requester_email = requester, requester.email
+        if locked.created_by_id is None:
+            locked.created_by = requester
+    locked.package_version = version
+    locked.routing_priority = version.grants().routing_priority if version else 0
+    clocks.clocks_start(locked, locked.created_at)
+    locked.save()
+    data: dict[str, Any] = {
+        "customer": customer.slug,
+        "package": version.package.slug if version else None,
+        "requester": requester.email if requester else None,
+    }
+    if how is not None:
+        data["how"] = how
+    CaseEvent.objects.create(
+        case=locked,
+        at=at,
+        actor=by,
+        kind="customer_linked" if how is None else "sender_verified",
+        is_internal=how is None,
+        data=data,
+    )
+    if locked.team_id is None:
+        found = routing_suggestion(case_facts(locked))
+        if found is not None:
+            _route(locked, found[0], by=by, rule=found[1], suggested=found[0], at=at)
+    if requester is not None:
+        notify_case_verified(locked)

@@ -8,7 +8,7 @@ from typing import Any
 from django import template
 
 from successdesk.cases.models import Case
-from successdesk.cases.remote_access import may_decide, remote_access_of
+from successdesk.cases.remote_access import may_decide, remote_access_of, remote_access_offer
 from successdesk.service_requests.exclusions import case_exclusions
 
 register = template.Library()
@@ -36,14 +36,9 @@ def console_remote_access(context: template.Context, case: Case) -> dict[str, An
     return {
         **_base(context, case),
         "grants": remote_access_of(case),
+        "offer": remote_access_offer(case=case),
         "targets": RemoteAccessGrant.Target.choices,
-        "durations": [
-            ("1", "1 hour"),
-            ("4", "4 hours"),
-            ("8", "8 hours"),
-            ("24", "24 hours"),
-            ("72", "72 hours"),
-        ],
+        "durations": DURATIONS,
     }
 
 

@@ -25,11 +25,16 @@ def panel_context(
     *,
     form: TriageForm | None = None,
     link_form: LinkCustomerForm | None = None,
+    verify_error: str = "",
 ) -> dict[str, Any]:
     """What the triage panel shows: the forms, where the rules send the case, the last
-    documentation."""
+    documentation; for an unverified public message, the customer user its address
+    matched (to verify) and the customer to link it to."""
     suggestion = routing_suggestion(case_facts(case))
+    candidate = case.sender_match if not case.is_verified and case.sender_match_id else None
     return {
+        "verify_candidate": candidate,
+        "verify_error": verify_error,
         "case": case,
         "can_triage": user.has_role(*TRIAGE_ROLES),
         "form": form or TriageForm.for_case(case),
@@ -58,7 +63,7 @@ def _pill(badge: SlaBadge) -> str:
     # (what Django's calls), without format_html's per-argument work.
     title = (
         f' title="{escape(badge.label)} due {escape(short_when(badge.due_at, year=True))}"'
-        if badge.due_at
+        if badge.due_at and badge.state not in ("met", "missed")  # no due time once stopped
         else ""
     )
     time_text = f" · {escape(badge.time_text)}" if badge.time_text else ""
