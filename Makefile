@@ -22,13 +22,14 @@ PYTHON_FOR_VENV := $(shell for c in python$$(cat .python-version 2>/dev/null) py
 	if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
 	command -v $$c; break; fi; done)
 
-.PHONY: help install run web worker migrate demo test lint typecheck contracts checks audit domain-coverage pytest chromium axe bench-sla clean
+.PHONY: help install run web worker migrate demo test fuzz lint typecheck contracts checks audit domain-coverage pytest chromium axe bench-sla clean
 
 help:
 	@echo "make run      set up (.venv, install, migrate, demo data) and serve on http://$(HOST):$(PORT) with the worker"
 	@echo "             (another port: make run PORT=8010; SITE_URL follows unless you set it)"
 	@echo "make test     every check: ruff, mypy, import-linter, migrations, deploy check, pytest"
 	@echo "make install  the install step alone"
+	@echo "make fuzz     property and API fuzz tests with fresh seeds and more examples (FUZZ_EXAMPLES=$(FUZZ_EXAMPLES))"
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON_FOR_VENV)" ]; then echo "SuccessDesk needs Python >= 3.12 (none found)" >&2; exit 1; fi
@@ -102,6 +103,15 @@ pytest: install chromium axe
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint typecheck contracts checks audit domain-coverage pytest
+
+# `make test` runs the property and fuzz tests with a fixed seed (tests/conftest.py: the
+# "reproducible" hypothesis profile); this explores with fresh seeds and more examples.
+FUZZ_EXAMPLES ?= 100
+FUZZ_TESTS ?= tests/domain tests/triage/test_queue_order.py tests/security/test_forms_fuzz.py \
+	tests/api/test_fuzz.py tests/api/test_fuzz_live.py
+fuzz: install
+	@mkdir -p var
+	HYPOTHESIS_PROFILE=fuzz FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q $(FUZZ_TESTS) $(PYTEST_ARGS)
 
 bench-sla: install
 	$(PY) -m pip install --quiet -e '.[bench]'

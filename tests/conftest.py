@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import os
 import socket
 import threading
 from collections.abc import Iterator
@@ -14,12 +15,22 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from successdesk.accounts import services as accounts
 from successdesk.accounts.models import Customer, User
 from successdesk.accounts.roles import Role
 
 PASSWORD = "correct-horse-battery-staple"
+
+# Property and fuzz tests (hypothesis, schemathesis): `make test` runs them with a fixed seed
+# (the same examples on every run, so a failure found once stays found); `make fuzz` sets
+# HYPOTHESIS_PROFILE=fuzz to explore with fresh seeds and more examples (FUZZ_EXAMPLES).
+hypothesis_settings.register_profile("reproducible", derandomize=True, database=None)
+hypothesis_settings.register_profile(
+    "fuzz", derandomize=False, max_examples=int(os.environ.get("FUZZ_EXAMPLES", "300"))
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "reproducible"))
 
 
 @pytest.fixture(autouse=True)

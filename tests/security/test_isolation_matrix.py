@@ -224,8 +224,8 @@ def example(schema: dict[str, Any], spec: dict[str, Any]) -> Any:
     """A minimal valid value for a JSON schema (required members only)."""
     if "$ref" in schema:
         return example(spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]], spec)
-    if "anyOf" in schema:
-        return example(schema["anyOf"][0], spec)
+    if "anyOf" in schema or "oneOf" in schema:
+        return example((schema.get("anyOf") or schema["oneOf"])[0], spec)
     if "enum" in schema:
         return schema["enum"][0]
     kind = schema.get("type")

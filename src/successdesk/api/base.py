@@ -8,25 +8,38 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+from ninja.operation import Operation
 
 from successdesk.domain.errors import DomainError
 
 from .auth import API_AUTH
-from .problems import PROBLEM_CONTENT_TYPE, Problem, problem_response
+from .problems import (
+    PROBLEM_CONTENT_TYPE,
+    TYPED,
+    Problem,
+    ValidationProblem,
+    problem_response,
+)
 
 log = logging.getLogger(__name__)
 
 
 class SuccessDeskAPI(NinjaAPI):
     """NinjaAPI whose OpenAPI document says what the answers really are: every error is
-    ``application/problem+json``, and every operation may answer 401 (bad token) and 422
-    (invalid input)."""
+    ``application/problem+json`` (typed per refusal where it carries members of its own),
+    every operation may answer 401 (bad token) and 422 (invalid input), and operation ids
+    are the endpoint functions' names (``cases_list``), short and stable."""
+
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        return operation.view_func.__name__
 
     def get_openapi_schema(
         self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
     ) -> Any:
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
-        problem = {"$ref": "#/components/schemas/Problem"}
+        ref = "#/components/schemas/{model}"
+        problem = {"$ref": ref.format(model=Problem.__name__)}
+        invalid = {"anyOf": [{"$ref": ref.format(model=ValidationProblem.__name__)}, problem]}
         for path, operations in schema.get("paths", {}).items():
             for operation in operations.values():
                 # ninja keys its responses by int, JSON by string: one key per status.
@@ -43,12 +56,29 @@ class SuccessDeskAPI(NinjaAPI):
                 for status, description in implied.items():
                     responses.setdefault(status, {"description": description})
                 for status, response in responses.items():
-                    if status.startswith(("4", "5")):
-                        response["content"] = {PROBLEM_CONTENT_TYPE: {"schema": problem}}
-        schema.setdefault("components", {}).setdefault("schemas", {}).setdefault(
-            "Problem", Problem.model_json_schema(ref_template="#/components/schemas/{model}")
-        )
+                    if not status.startswith(("4", "5")):
+                        continue
+                    # What the endpoint declared (a typed problem or a union of them), or
+                    # the common shape; always served as problem+json.
+                    content: dict[str, dict[str, Any]] = response.get("content") or {}
+                    media: dict[str, Any] = next(iter(content.values()), {})
+                    declared = media.get("schema")
+                    if declared is None:
+                        declared = invalid if status == "422" else problem
+                    response["content"] = {PROBLEM_CONTENT_TYPE: {"schema": declared}}
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        models: tuple[type[Problem], ...] = (Problem, *TYPED)
+        for model in models:
+            for name, definition in _json_schemas(model, ref).items():
+                components.setdefault(name, definition)
         return schema
+
+
+def _json_schemas(model: type[Problem], ref: str) -> dict[str, Any]:
+    """The model's JSON schema and those it refers to, keyed by component name."""
+    definition = model.model_json_schema(ref_template=ref)
+    nested = definition.pop("$defs", {})
+    return {model.__name__: definition, **nested}
 
 
 api = SuccessDeskAPI(
@@ -79,11 +109,21 @@ def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     )
 
 
+def _field(loc: Any) -> str:
+    """The member an error is about, dotted: ninja's `body`/`payload` left out, and a union
+    member's tag (`user_id` of `user_id`) said once."""
+    parts: list[str] = []
+    for part in (str(p) for p in loc if p not in ("body", "payload")):
+        if not parts or parts[-1] != part:
+            parts.append(part)
+    return ".".join(parts)
+
+
 @api.exception_handler(ValidationError)
 def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = [
         {
-            "field": ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "payload")),
+            "field": _field(err.get("loc", ())),
             "message": err.get("msg", "invalid"),
             "type": err.get("type", "invalid"),
         }
@@ -129,11 +169,25 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    code = {400: "bad_request", 405: "method_not_allowed", 429: "rate_limited"}.get(
-        exc.status_code, "http_error"
-    )
+    detail = str(exc)
+    if exc.status_code == 403 and "CSRF" in detail:
+        return problem_response(
+            request,
+            status=403,
+            code="csrf_failed",
+            title="CSRF check failed",
+            detail=(
+                "A browser session's request needs its CSRF token (the `X-CSRFToken` header); "
+                "API clients send `Authorization: Bearer <token>` instead."
+            ),
+        )
+    code = {400: "bad_request", 403: "forbidden", 405: "method_not_allowed", 429: "rate_limited"}
     return problem_response(
-        request, status=exc.status_code, code=code, title="Request refused", detail=str(exc)
+        request,
+        status=exc.status_code,
+        code=code.get(exc.status_code, "http_error"),
+        title="Request refused",
+        detail=detail,
     )
 
 

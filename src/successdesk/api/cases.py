@@ -11,6 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 from successdesk.accounts.models import User
 from successdesk.cases.conversation import comment_add
 from successdesk.cases.models import Case, Comment
+from successdesk.cases.parties import case_parties
 from successdesk.cases.selectors import (
     case_get,
     case_thread,
@@ -20,23 +21,31 @@ from successdesk.cases.selectors import (
 )
 from successdesk.cases.services import CaseDraft, case_open
 from successdesk.domain.errors import InvalidInput
-from successdesk.domain.intake import Source
-from successdesk.domain.lifecycle import customer_visible_label
+from successdesk.domain.intake import Channel, Source
+from successdesk.domain.lifecycle import CaseStatus, ResolutionType, customer_visible_label
 
-from .idempotency import idempotent
-from .problems import problem_responses
+from .idempotency import IdempotencyKey, idempotent
+from .problems import NotEntitledProblem, Severity1Problem, problem_responses
+from .schemas import HAS_TEXT, Category, Severity
 
 router = Router(tags=["cases"])
 
 
 class CaseIn(Schema):
-    subject: str = Field(min_length=1, max_length=200)
-    description: str = Field(min_length=1, max_length=20_000)
-    severity: Literal[1, 2, 3, 4] = Field(
-        description="1 critical … 4 question; 1 must be phoned in"
-    )
-    category: str = Field("", max_length=60)
+    subject: str = Field(min_length=1, max_length=200, pattern=HAS_TEXT)
+    description: str = Field(min_length=1, max_length=20_000, pattern=HAS_TEXT)
+    severity: Severity
+    category: Category | None = Field(None, description="What the case is about (optional).")
     steps_to_reproduce: str = Field("", max_length=20_000)
+    customer: int | None = Field(
+        None,
+        ge=1,
+        description=(
+            "Vendor staff (triage agents, support agents, admins): the id of the customer the "
+            "case is for (required for them). Customer users leave it out (or give their own "
+            "customer's id)."
+        ),
+    )
 
     model_config = {"extra": "forbid", "strict": True}
 
@@ -54,11 +63,11 @@ class CaseOut(Schema):
     number: str
     subject: str
     description: str
-    severity: int
-    category: str
+    severity: Severity
+    category: str = Field(description="The requester's category, or triage's finer one.")
     steps_to_reproduce: str
-    channel: str
-    status: str
+    channel: Channel
+    status: CaseStatus
     status_label: str
     customer: str | None
     requester: str
@@ -66,7 +75,7 @@ class CaseOut(Schema):
     first_response_due_at: datetime | None
     resolution_due_at: datetime | None
     first_responded_at: datetime | None
-    resolution_type: str
+    resolution_type: ResolutionType | Literal[""]
     resolution_summary: str
 
 
@@ -86,7 +95,7 @@ class CasePage(Schema):
 
 
 class CommentIn(Schema):
-    body: str = Field(min_length=1, max_length=20_000)
+    body: str = Field(min_length=1, max_length=20_000, pattern=HAS_TEXT)
 
     model_config = {"extra": "forbid", "strict": True}
 
@@ -143,25 +152,35 @@ def _json(data: dict[str, Any]) -> dict[str, Any]:
 
 @router.post(
     "/cases",
-    response={201: CaseDetailOut, **problem_responses(401, 403, 404, 422)},
+    response={
+        201: CaseDetailOut,
+        **problem_responses(401, 403, 404, 422, typed=(Severity1Problem, NotEntitledProblem)),
+    },
     summary="Open a case",
     description=(
-        "Opens a case for the caller's customer and returns it with its `number`. Severity 1 "
-        "must be phoned in: it is refused with 422 `severity_1_requires_phone`, the phone "
-        "number, its hours and whether the line is open now. Send `Idempotency-Key` to make "
-        "retries safe: the same key and body replay the first answer; the same key with "
-        "another body gets 422 `idempotency_key_reused`."
+        "Opens a case and returns it with its `number`: for the caller's customer, or, for "
+        "vendor staff (triage agents, support agents, admins), for the customer named by "
+        "`customer`. Severity 1 must be phoned in: it is refused with 422 "
+        "`severity_1_requires_phone`, the phone number, its hours and whether the line is open "
+        "now. Send `Idempotency-Key` to make retries safe: the same key and body replay the "
+        "first answer; the same key with another body gets 422 `idempotency_key_reused`."
     ),
 )
-def cases_create(request: HttpRequest, payload: CaseIn) -> Status[dict[str, Any]]:
+def cases_create(
+    request: HttpRequest, payload: CaseIn, idempotency_key: IdempotencyKey = None
+) -> Status[dict[str, Any]]:
     user: User = request.auth  # type: ignore[attr-defined]
+    draft = payload.model_dump(exclude={"customer"})
+    draft["category"] = draft["category"] or ""
 
     def create() -> tuple[int, dict[str, Any]]:
+        parties = case_parties(actor=user, customer_id=payload.customer)
         case = case_open(
             source=Source.API,
-            requester=user if user.customer_id else None,
+            customer=parties.customer,
+            requester=parties.requester,
             created_by=user,
-            draft=CaseDraft(**payload.model_dump()),
+            draft=CaseDraft(**draft),
         )
         return 201, _json({**case_out(case, user), "comments": []})
 
@@ -207,8 +226,11 @@ def cases_get(request: HttpRequest, number: str) -> dict[str, Any]:
     "/cases/{number}/comments",
     response={201: CommentOut, **problem_responses(401, 403, 404, 409, 422)},
     summary="Reply on a case",
+    description="Send `Idempotency-Key` to make retries safe, as when opening a case.",
 )
-def cases_comment(request: HttpRequest, number: str, payload: CommentIn) -> Status[dict[str, Any]]:
+def cases_comment_create(
+    request: HttpRequest, number: str, payload: CommentIn, idempotency_key: IdempotencyKey = None
+) -> Status[dict[str, Any]]:
     user: User = request.auth  # type: ignore[attr-defined]
     case = case_get(user=user, number=number)
 

@@ -8,11 +8,11 @@ POSTs are idempotent by nature, so they need no ``Idempotency-Key``.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
-from pydantic import model_validator
+from ninja import Body, Field, Router, Schema, Status
+from pydantic import Discriminator, Tag
 
 from successdesk.accounts.contacts import (
     Designation,
@@ -26,7 +26,7 @@ from successdesk.accounts.selectors import roster_of
 from successdesk.domain.errors import NotFound
 
 from .entitlements import caller_customer
-from .problems import problem_responses
+from .problems import FeeConfirmationProblem, TrainingIncompleteProblem, problem_responses
 
 router = Router(tags=["designated contacts"])
 WHAT = "The designated-contacts API"
@@ -65,8 +65,8 @@ class RosterOut(Schema):
 
 
 class DesignateIn(Schema):
-    user_id: int | None = Field(None, ge=1)
-    email: str | None = Field(None, min_length=3, max_length=254)
+    """What both ways of naming a designated contact take."""
+
     confirm_fee: bool = Field(
         False,
         description="Confirm the fee when naming this contact is billed; without it such a "
@@ -75,11 +75,36 @@ class DesignateIn(Schema):
 
     model_config = {"extra": "forbid", "strict": True}
 
-    @model_validator(mode="after")
-    def _one_of(self) -> DesignateIn:
-        if (self.user_id is None) == (self.email is None):
-            raise ValueError("give exactly one of user_id or email")
-        return self
+
+class DesignateById(DesignateIn):
+    user_id: int = Field(ge=1, description="The id of an active user of your organisation")
+
+
+class DesignateByEmail(DesignateIn):
+    email: str = Field(min_length=3, max_length=254, description="Their sign-in address")
+
+
+def _designate_by(body: Any) -> str | None:
+    """Which of the two bodies this is: exactly one of `user_id` or `email`."""
+    if isinstance(body, dict):
+        keys = set(body)
+    elif isinstance(body, DesignateIn):
+        keys = set(body.model_fields_set)
+    else:
+        return None
+    found = keys & {"user_id", "email"}
+    return found.pop() if len(found) == 1 else None
+
+
+Designate = Annotated[
+    Annotated[DesignateById, Tag("user_id")] | Annotated[DesignateByEmail, Tag("email")],
+    Discriminator(
+        _designate_by,
+        custom_error_type="one_of",
+        custom_error_message="give exactly one of user_id or email",
+    ),
+]
+"""Exactly one of ``{"user_id": 12}`` or ``{"email": "ann@…"}`` (a ``oneOf``)."""
 
 
 class TransferIn(Schema):
@@ -154,7 +179,9 @@ def contacts_list(request: HttpRequest) -> dict[str, Any]:
     response={
         200: DesignatedContactOut,
         201: DesignatedContactOut,
-        **problem_responses(401, 403, 404, 409, 422),
+        **problem_responses(
+            401, 403, 404, 409, 422, typed=(TrainingIncompleteProblem, FeeConfirmationProblem)
+        ),
     },
     summary="Name a designated contact",
     description=(
@@ -168,9 +195,13 @@ def contacts_list(request: HttpRequest) -> dict[str, Any]:
         "answers 200 with the existing record."
     ),
 )
-def contacts_add(request: HttpRequest, payload: DesignateIn) -> Status[dict[str, Any]]:
+def contacts_add(request: HttpRequest, payload: Body[Designate]) -> Status[dict[str, Any]]:
     customer = caller_customer(request, WHAT)
-    user = roster_user(customer=customer, user_id=payload.user_id, email=payload.email or "")
+    user = roster_user(
+        customer=customer,
+        user_id=getattr(payload, "user_id", None),
+        email=getattr(payload, "email", ""),
+    )
     return _answer(
         designated_contact_add(
             actor=request.auth,  # type: ignore[attr-defined]
@@ -188,7 +219,7 @@ def contacts_add(request: HttpRequest, payload: DesignateIn) -> Status[dict[str,
     response={
         200: DesignatedContactOut,
         201: DesignatedContactOut,
-        **problem_responses(401, 403, 404, 409, 422),
+        **problem_responses(401, 403, 404, 409, 422, typed=(TrainingIncompleteProblem,)),
     },
     summary="Transfer a designated contact's responsibilities",
     description=(

@@ -13,10 +13,11 @@ from successdesk.accounts.models import Customer, User
 from successdesk.domain.entitlements import format_duration
 from successdesk.domain.errors import NotFound
 from successdesk.domain.fair_usage import POOL
+from successdesk.domain.intake import Channel
 from successdesk.packages.overview import package_overview
 
 from .problems import problem_responses
-from .schemas import CustomerRef
+from .schemas import CustomerRef, Pool, QuotaKind, Severity
 
 router = Router(tags=["entitlements"])
 
@@ -49,7 +50,7 @@ class ScheduledOut(Schema):
 
 
 class SlaTargetOut(Schema):
-    severity: int
+    severity: Severity
     first_response: str
     resolution: str
     business_hours: bool
@@ -62,8 +63,8 @@ class ContactsOut(Schema):
 
 
 class FairUsageOut(Schema):
-    pool: str
-    kinds: list[str]
+    pool: Pool
+    kinds: list[QuotaKind]
     limit: int
     used: int
     extra: int
@@ -77,7 +78,7 @@ class EntitlementsOut(Schema):
     package: PackageOut
     term: TermOut
     scheduled_change: ScheduledOut | None
-    channels: list[str]
+    channels: list[Channel]
     phone_hours: str
     phone_hours_per_week: float
     routing_priority: int

@@ -5,16 +5,34 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from ninja import Header
+from pydantic import WithJsonSchema
 
 from successdesk.accounts.models import User
 from successdesk.cases.models import IdempotencyRecord
 from successdesk.domain.errors import InvalidInput
 
 MAX_KEY = 200
+
+IdempotencyKey = Annotated[
+    str | None,
+    WithJsonSchema({"type": "string", "maxLength": MAX_KEY}),
+    Header(
+        None,
+        alias="Idempotency-Key",
+        max_length=MAX_KEY,
+        description=(
+            "Makes a retry safe: the same key with the same body replays the first answer "
+            "(status and body) and creates nothing more; the same key with another body is "
+            "422 `idempotency_key_reused`. Any string up to 200 characters, e.g. a UUID."
+        ),
+    ),
+]
+"""The ``Idempotency-Key`` header, declared on every POST that creates something."""
 
 
 class IdempotencyKeyReused(InvalidInput):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from successdesk.accounts.roles import Role
+
 from .problems import problem_responses
 from .schemas import CustomerRef
 
@@ -16,12 +18,12 @@ class MeOut(Schema):
     email: str
     name: str
     customer: CustomerRef | None
-    roles: list[str]
+    roles: list[Role]
     is_staff: bool
 
 
 @router.get("/me", response={200: MeOut, **problem_responses(401)}, summary="The signed-in user")
-def me(request: HttpRequest) -> MeOut:
+def me_get(request: HttpRequest) -> MeOut:
     user = request.auth  # type: ignore[attr-defined]
     customer = user.customer
     return MeOut(

@@ -1,13 +1,39 @@
-"""API-wide guards: no NUL characters in input, and Cache-Control: no-store on answers."""
+"""The API's edge, outermost of the middleware: every answer under ``/api/`` that is an error
+is ``application/problem+json``, whoever produced it (an unknown path's 404, a refused
+``Host`` header's 400, a body over the size limit, a 405, a CSRF refusal, a 500 page), NUL
+characters are refused at the door, and nothing is cached."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from http import HTTPStatus
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.core.exceptions import DisallowedHost
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.cache import add_never_cache_headers
 
-from .problems import problem_response
+from .problems import PROBLEM_CONTENT_TYPE, problem_response
+
+API_PREFIX = "/api/"
+
+# The codes of the answers that the API's own handlers did not shape (see _problem_for).
+CODES = {
+    400: "bad_request",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "content_too_large",
+    500: "internal_error",
+}
+DETAILS = {
+    400: "The request could not be understood.",
+    403: "The request was refused (a browser session needs its CSRF token).",
+    404: "There is no such endpoint: see /api/v1/docs for the endpoints of API v1.",
+    405: "This path does not answer this method: see the `Allow` header.",
+    500: "Something failed on our side; nothing was saved. Try again later.",
+}
+KEPT_HEADERS = ("Allow", "WWW-Authenticate", "Retry-After", "Vary")
 
 
 def _has_nul(request: HttpRequest) -> bool:
@@ -21,12 +47,57 @@ def _has_nul(request: HttpRequest) -> bool:
     return b"\x00" in body or b"\\u0000" in body
 
 
-class ApiNoStoreMiddleware:
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+def _too_large(request: HttpRequest) -> bool:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return False
+    return limit is not None and length > limit
+
+
+def _host_refused(request: HttpRequest) -> bool:
+    try:
+        request.get_host()
+    except DisallowedHost:
+        return True
+    return False
+
+
+def _problem_for(request: HttpRequest, response: HttpResponseBase) -> HttpResponse:
+    """The problem+json answer for an error answer that is not one already."""
+    status = response.status_code
+    code = CODES.get(status, "http_error")
+    detail = DETAILS.get(status, HTTPStatus(status).phrase if status in HTTPStatus else "Error")
+    if status == 400 and _host_refused(request):
+        code, detail = "disallowed_host", "The Host header names a host this server does not serve."
+    elif status == 400 and _too_large(request):
+        status, code = 413, CODES[413]
+    if status == 413:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        detail = f"The request body is larger than {limit} bytes: send a smaller one."
+    try:
+        title = HTTPStatus(status).phrase
+    except ValueError:
+        title = "Error"
+    problem = problem_response(request, status=status, code=code, title=title, detail=detail)
+    for name in KEPT_HEADERS:
+        if name in response:
+            problem[name] = response[name]
+    problem.cookies = response.cookies
+    return problem
+
+
+class ApiMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path.startswith("/api/") and _has_nul(request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if not request.path.startswith(API_PREFIX):
+            return self.get_response(request)
+        if _too_large(request):
+            response: HttpResponseBase = _problem_for(request, HttpResponse(status=413))
+        elif _has_nul(request):
             response = problem_response(
                 request,
                 status=400,
@@ -36,6 +107,9 @@ class ApiNoStoreMiddleware:
             )
         else:
             response = self.get_response(request)
-        if request.path.startswith("/api/"):
-            add_never_cache_headers(response)
+        if response.status_code >= 400 and not response.get("Content-Type", "").startswith(
+            PROBLEM_CONTENT_TYPE
+        ):
+            response = _problem_for(request, response)
+        add_never_cache_headers(response)
         return response

@@ -11,10 +11,13 @@ from ninja import Field, Query, Router, Schema
 
 from successdesk.accounts.models import User
 from successdesk.cases.models import Case
+from successdesk.domain.intake import Channel
+from successdesk.domain.lifecycle import CaseStatus
 from successdesk.triage.badges import SlaBadge, badges_by_case
 from successdesk.triage.selectors import MAX_LIMIT, queue_page, queue_team, queue_triage, team_get
 
-from .problems import problem_responses
+from .problems import UnknownTeamProblem, problem_responses
+from .schemas import Severity
 
 router = Router(tags=["queues"])
 
@@ -42,9 +45,9 @@ class QueueItemOut(Schema):
     customer: str | None
     package: str | None
     routing_priority: int
-    severity: int
-    status: str
-    channel: str
+    severity: Severity
+    status: CaseStatus
+    channel: Channel
     team: str | None
     assignee: str | None
     created_at: datetime
@@ -90,7 +93,7 @@ def _item(case: Case, badges: list[SlaBadge]) -> dict[str, Any]:
 
 @router.get(
     "/queue",
-    response={200: QueuePageOut, **problem_responses(401, 404, 422)},
+    response={200: QueuePageOut, **problem_responses(401, 404, 422, typed=(UnknownTeamProblem,))},
     summary="A queue in priority order (vendor staff)",
     description=(
         "The triage queue (new cases), or with `team` that team's queue (new, triaged and in "

@@ -12,7 +12,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 
 from successdesk.accounts.models import User
 from successdesk.domain.errors import PermissionDenied
-from successdesk.domain.service_flow import ServiceKind
+from successdesk.domain.service_flow import RequestStatus, ServiceKind
 from successdesk.service_requests.models import ServiceRequest
 from successdesk.service_requests.selectors import (
     request_get,
@@ -23,8 +23,9 @@ from successdesk.service_requests.selectors import (
 )
 from successdesk.service_requests.services import service_request_submit
 
-from .idempotency import idempotent
-from .problems import problem_responses
+from .idempotency import IdempotencyKey, idempotent
+from .problems import FairUsageProblem, NotEntitledProblem, problem_responses
+from .schemas import HAS_TEXT, Pool, QuotaKind
 
 router = Router(tags=["service requests"])
 
@@ -43,7 +44,7 @@ Kind = Literal[
 
 class ServiceRequestIn(Schema):
     kind: Kind = Field(description="An admin task kind, or campaign_review / event_review")
-    details: str = Field(min_length=1, max_length=20_000)
+    details: str = Field(min_length=1, max_length=20_000, pattern=HAS_TEXT)
 
     model_config = {"extra": "forbid", "strict": True}
 
@@ -52,10 +53,12 @@ class RecommendationOut(Schema):
     area: str
     finding: str
     suggestion: str
-    priority: str
+    priority: Literal["high", "medium", "low"]
 
 
 class EventOut(Schema):
+    """One step of a request's history (``kind``: submitted, assigned, status_changed …)."""
+
     at: datetime
     kind: str
     from_status: str
@@ -64,16 +67,16 @@ class EventOut(Schema):
 
 class ServiceRequestOut(Schema):
     number: str
-    kind: str
+    kind: Kind
     kind_label: str
-    quota_kind: str
+    quota_kind: QuotaKind
     details: str
-    status: str
+    status: RequestStatus
     customer: str
     requester: str | None
     assignee: str | None
-    pool: str
-    month: str
+    pool: Pool
+    month: str = Field(description="The fair-usage month it counts in, `YYYY-MM`.")
     counted: bool
     outcome: str
     recommendations: list[RecommendationOut]
@@ -104,8 +107,8 @@ class Filters(Schema):
 
 
 class PoolOut(Schema):
-    pool: str
-    kinds: list[str]
+    pool: Pool
+    kinds: list[Kind] = Field(description="The service request kinds that count against it.")
     limit: int
     extra: int
     used: int
@@ -143,7 +146,10 @@ def request_out(item: ServiceRequest) -> dict[str, Any]:
 
 @router.post(
     "/service-requests",
-    response={201: ServiceRequestDetailOut, **problem_responses(401, 403, 409, 422, 429)},
+    response={
+        201: ServiceRequestDetailOut,
+        **problem_responses(401, 403, 409, 422, 429, typed=(NotEntitledProblem, FairUsageProblem)),
+    },
     summary="Submit a service request",
     description=(
         "Submits an admin task or an advisory review for the caller's customer. It counts "
@@ -154,7 +160,7 @@ def request_out(item: ServiceRequest) -> dict[str, Any]:
     ),
 )
 def service_requests_create(
-    request: HttpRequest, payload: ServiceRequestIn
+    request: HttpRequest, payload: ServiceRequestIn, idempotency_key: IdempotencyKey = None
 ) -> Status[dict[str, Any]]:
     user: User = request.auth  # type: ignore[attr-defined]
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from successdesk.domain.intake import SEVERITIES
+from successdesk.domain.intake import CATEGORIES, SEVERITIES
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -27,16 +27,7 @@ class MultipleFileField(forms.FileField):
 
 
 SEVERITY_CHOICES = [(str(k), v) for k, v in SEVERITIES.items()]
-CATEGORY_CHOICES = [
-    ("", "—"),
-    ("bug", "Something is broken"),
-    ("question", "How do I…?"),
-    ("configuration", "Configuration"),
-    ("integration", "Integration (Salesforce, SSO, API…)"),
-    ("email", "E-mail and notifications"),
-    ("reporting", "Reporting"),
-    ("other", "Other"),
-]
+CATEGORY_CHOICES = [("", "—"), *CATEGORIES.items()]
 
 
 class CaseForm(forms.Form):

@@ -49,6 +49,18 @@ SEVERITIES: dict[int, str] = {
     4: "Severity 4 — question, request or cosmetic issue",
 }
 
+# What a requester may say a case is about (the web form's and the API's choices; triage
+# documents its own, finer category later).
+CATEGORIES: dict[str, str] = {
+    "bug": "Something is broken",
+    "question": "How do I…?",
+    "configuration": "Configuration",
+    "integration": "Integration (Salesforce, SSO, API…)",
+    "email": "E-mail and notifications",
+    "reporting": "Reporting",
+    "other": "Other",
+}
+
 
 @dataclass(frozen=True, kw_only=True)
 class PhoneLine:
