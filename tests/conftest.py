@@ -8,6 +8,7 @@ import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from email.message import EmailMessage
 from typing import Any
 
@@ -20,6 +21,15 @@ from successdesk.accounts.models import Customer, User
 from successdesk.accounts.roles import Role
 
 PASSWORD = "correct-horse-battery-staple"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """``pytest`` straight after a clone works: the test database and static files live
+    under ``var/``, which ``make`` creates but a fresh clone does not have."""
+    from django.conf import settings
+
+    for folder in (settings.VAR_DIR, settings.STATIC_ROOT):
+        Path(folder).mkdir(parents=True, exist_ok=True)
 
 
 @pytest.fixture(autouse=True)
