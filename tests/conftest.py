@@ -8,8 +8,8 @@ import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 import pytest
