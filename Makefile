@@ -21,6 +21,7 @@ PYTHON_FOR_VENV := $(shell for c in python$$(cat .python-version 2>/dev/null) py
 help:
 	@echo "make run      set up (.venv, install, migrate, demo data) and serve on http://$(HOST):$(PORT) with the worker"
 	@echo "make test     every check: ruff, mypy, import-linter, migrations, deploy check, pytest"
+	@echo "make check    the inner loop: ruff, mypy, import-linter and the fast tests (not marked slow)"
 	@echo "make install  the install step alone"
 
 $(STAMP): pyproject.toml
@@ -82,6 +83,13 @@ pytest: install chromium
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint typecheck contracts checks audit domain-coverage pytest
+
+# The inner loop, under two minutes: no migration/deploy checks, audit, coverage, browser or
+# fault harness; tests marked slow are left out and the test database is kept between runs
+# (tests/conftest.py). `make test` stays the complete suite that CI runs.
+.PHONY: check
+check: lint typecheck contracts
+	$(BIN)/pytest -q -m "not slow" --reuse-db $(PYTEST_ARGS)
 
 bench-sla: install
 	$(PY) -m pip install --quiet -e '.[bench]'

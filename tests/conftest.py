@@ -32,6 +32,29 @@ def pytest_configure(config: pytest.Config) -> None:
         Path(folder).mkdir(parents=True, exist_ok=True)
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None,
+    django_db_keepdb: bool,
+    request: pytest.FixtureRequest,
+) -> None:
+    """``--reuse-db`` (``make check``) keeps one migrated SQLite test database between runs.
+
+    The settings name the SQLite test database after the process id, so that runs side by side
+    never share one; that also makes ``--reuse-db`` find nothing to reuse. With it, the name is
+    fixed (one per xdist worker): two reusing runs at once in the same checkout would collide.
+    Without it (``make test``, CI) nothing changes: a fresh database per run.
+    """
+    from django.conf import settings
+    from django.db import connections
+
+    database = connections["default"].settings_dict
+    if django_db_keepdb and database["ENGINE"] == "django.db.backends.sqlite3":
+        worker = getattr(request.config, "workerinput", {}).get("workerid", "main")
+        name = settings.VAR_DIR / f"test-successdesk-reused-{worker}.sqlite3"
+        database["TEST"]["NAME"] = str(name)
+
+
 @pytest.fixture(autouse=True)
 def _fast_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
