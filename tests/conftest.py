@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import email.policy
 import socket
+import sqlite3
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -32,6 +33,27 @@ def pytest_configure(config: pytest.Config) -> None:
         Path(folder).mkdir(parents=True, exist_ok=True)
 
 
+def _reused_sqlite(keepdb: bool, request: pytest.FixtureRequest) -> tuple[Path, Path] | None:
+    """With ``--reuse-db`` on SQLite: the test database kept between runs, and its pristine
+    copy (migrated, before any test)."""
+    from django.conf import settings
+    from django.db import connections
+
+    if not keepdb or connections["default"].vendor != "sqlite":
+        return None
+    worker = getattr(request.config, "workerinput", {}).get("workerid", "main")
+    name = Path(settings.VAR_DIR) / f"test-successdesk-reused-{worker}.sqlite3"
+    return name, name.with_suffix(".pristine.sqlite3")
+
+
+def _sqlite_copy(source: Path, target: Path) -> None:
+    """A consistent copy, whatever sits in the source's write-ahead log."""
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    src.close()
+    dst.close()
+
+
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(
     django_db_modify_db_settings_parallel_suffix: None,
@@ -43,16 +65,40 @@ def django_db_modify_db_settings(
     The settings name the SQLite test database after the process id, so that runs side by side
     never share one; that also makes ``--reuse-db`` find nothing to reuse. With it, the name is
     fixed (one per xdist worker): two reusing runs at once in the same checkout would collide.
-    Without it (``make test``, CI) nothing changes: a fresh database per run.
+    The run starts from the pristine copy taken after migrating (``django_db_setup`` below):
+    the database as the last run left it has lost the rows that data migrations write, since
+    transactional tests flush every table. Without ``--reuse-db`` (``make test``, CI) nothing
+    changes: a fresh database per run.
     """
-    from django.conf import settings
     from django.db import connections
 
-    database = connections["default"].settings_dict
-    if django_db_keepdb and database["ENGINE"] == "django.db.backends.sqlite3":
-        worker = getattr(request.config, "workerinput", {}).get("workerid", "main")
-        name = settings.VAR_DIR / f"test-successdesk-reused-{worker}.sqlite3"
-        database["TEST"]["NAME"] = str(name)
+    reused = _reused_sqlite(django_db_keepdb, request)
+    if reused is None:
+        return
+    name, pristine = reused
+    connections["default"].settings_dict["TEST"]["NAME"] = str(name)
+    if pristine.exists():
+        _sqlite_copy(pristine, name)
+    else:
+        name.unlink(missing_ok=True)  # no pristine copy: migrate a fresh one
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    django_db_setup: None,
+    django_db_keepdb: bool,
+    django_db_blocker: Any,
+    request: pytest.FixtureRequest,
+) -> None:
+    """Once migrated (new migrations only, when reused), keep the pristine copy."""
+    reused = _reused_sqlite(django_db_keepdb, request)
+    if reused is not None:
+        from django.db import connections
+
+        name, pristine = reused
+        with django_db_blocker.unblock():
+            connections["default"].close()
+        _sqlite_copy(name, pristine)
 
 
 @pytest.fixture(autouse=True)
