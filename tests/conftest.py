@@ -67,8 +67,8 @@ def django_db_modify_db_settings(
     fixed (one per xdist worker): two reusing runs at once in the same checkout would collide.
     The run starts from the pristine copy taken after migrating (``django_db_setup`` below):
     the database as the last run left it has lost the rows that data migrations write, since
-    transactional tests flush every table. Without ``--reuse-db`` (``make test``, CI) nothing
-    changes: a fresh database per run.
+    transactional tests flush every table. ``--create-db`` beside it migrates both afresh.
+    Without ``--reuse-db`` (``make test``, CI) nothing changes: a fresh database per run.
     """
     from django.db import connections
 
