@@ -28,6 +28,7 @@ help:
 	@echo "make run      set up (.venv, install, migrate, demo data) and serve on http://$(HOST):$(PORT) with the worker"
 	@echo "             (another port: make run PORT=8010; SITE_URL follows unless you set it)"
 	@echo "make test     every check: ruff, mypy, import-linter, migrations, deploy check, pytest"
+	@echo "make check    the inner loop: ruff, mypy, import-linter and the fast tests (not marked slow)"
 	@echo "make install  the install step alone"
 	@echo "make fuzz     property and API fuzz tests with fresh seeds and more examples (FUZZ_EXAMPLES=$(FUZZ_EXAMPLES))"
 
@@ -112,6 +113,13 @@ FUZZ_TESTS ?= tests/domain tests/triage/test_queue_order.py tests/security/test_
 fuzz: install
 	@mkdir -p var
 	HYPOTHESIS_PROFILE=fuzz FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q $(FUZZ_TESTS) $(PYTEST_ARGS)
+
+# The inner loop, under two minutes: no migration/deploy checks, audit, coverage, browser or
+# fault harness; tests marked slow are left out and the test database is kept between runs
+# (tests/conftest.py). `make test` stays the complete suite that CI runs.
+.PHONY: check
+check: lint typecheck contracts
+	$(BIN)/pytest -q -m "not slow" --reuse-db $(PYTEST_ARGS)
 
 bench-sla: install
 	$(PY) -m pip install --quiet -e '.[bench]'

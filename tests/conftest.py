@@ -6,10 +6,12 @@ import email
 import email.policy
 import os
 import socket
+import sqlite3
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -31,6 +33,83 @@ hypothesis_settings.register_profile(
     "fuzz", derandomize=False, max_examples=int(os.environ.get("FUZZ_EXAMPLES", "300"))
 )
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "reproducible"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """``pytest`` straight after a clone works: the test database and static files live
+    under ``var/``, which ``make`` creates but a fresh clone does not have."""
+    from django.conf import settings
+
+    for folder in (settings.VAR_DIR, settings.STATIC_ROOT):
+        Path(folder).mkdir(parents=True, exist_ok=True)
+
+
+def _reused_sqlite(keepdb: bool, request: pytest.FixtureRequest) -> tuple[Path, Path] | None:
+    """With ``--reuse-db`` on SQLite: the test database kept between runs, and its pristine
+    copy (migrated, before any test)."""
+    from django.conf import settings
+    from django.db import connections
+
+    if not keepdb or connections["default"].vendor != "sqlite":
+        return None
+    worker = getattr(request.config, "workerinput", {}).get("workerid", "main")
+    name = Path(settings.VAR_DIR) / f"test-successdesk-reused-{worker}.sqlite3"
+    return name, name.with_suffix(".pristine.sqlite3")
+
+
+def _sqlite_copy(source: Path, target: Path) -> None:
+    """A consistent copy, whatever sits in the source's write-ahead log."""
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    src.close()
+    dst.close()
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None,
+    django_db_keepdb: bool,
+    request: pytest.FixtureRequest,
+) -> None:
+    """``--reuse-db`` (``make check``) keeps one migrated SQLite test database between runs.
+
+    The settings name the SQLite test database after the process id, so that runs side by side
+    never share one; that also makes ``--reuse-db`` find nothing to reuse. With it, the name is
+    fixed (one per xdist worker): two reusing runs at once in the same checkout would collide.
+    The run starts from the pristine copy taken after migrating (``django_db_setup`` below):
+    the database as the last run left it has lost the rows that data migrations write, since
+    transactional tests flush every table. ``--create-db`` beside it migrates both afresh.
+    Without ``--reuse-db`` (``make test``, CI) nothing changes: a fresh database per run.
+    """
+    from django.db import connections
+
+    reused = _reused_sqlite(django_db_keepdb, request)
+    if reused is None:
+        return
+    name, pristine = reused
+    connections["default"].settings_dict["TEST"]["NAME"] = str(name)
+    if pristine.exists():
+        _sqlite_copy(pristine, name)
+    else:
+        name.unlink(missing_ok=True)  # no pristine copy: migrate a fresh one
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    django_db_setup: None,
+    django_db_keepdb: bool,
+    django_db_blocker: Any,
+    request: pytest.FixtureRequest,
+) -> None:
+    """Once migrated (new migrations only, when reused), keep the pristine copy."""
+    reused = _reused_sqlite(django_db_keepdb, request)
+    if reused is not None:
+        from django.db import connections
+
+        name, pristine = reused
+        with django_db_blocker.unblock():
+            connections["default"].close()
+        _sqlite_copy(name, pristine)
 
 
 @pytest.fixture(autouse=True)

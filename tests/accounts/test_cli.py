@@ -31,6 +31,7 @@ def database_url(tmp_path: Path) -> dict[str, str]:
     return env
 
 
+@pytest.mark.slow  # migrates a fresh database and loads the demo twice, in subprocesses
 def test_demo_is_idempotent_and_createtoken_prints_the_token_alone(
     database_url: dict[str, str],
 ) -> None:

@@ -1,19 +1,51 @@
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
 from django.test import Client
+from time_machine import TimeMachineFixture
 
 from successdesk.accounts.models import User
 from tests.conftest import signed_in
 
+TORONTO = ZoneInfo("America/Toronto")
 
-def test_the_help_page_gives_the_phone_number_hours_and_whether_the_line_is_open(
-    db: None, settings: object
-) -> None:
+
+def test_the_help_page_gives_the_phone_number_hours_and_languages(db: None) -> None:
     page = Client().get("/help/").content.decode()
     assert "1-888-689-0758 x115" in page
     assert "08:00" in page and "20:00" in page
-    assert "The line is open now" in page or "The line is closed now" in page
     assert "English" in page
+
+
+@pytest.mark.parametrize(
+    ("now", "says"),
+    [
+        # Tuesday 24 Nov 2026 in Toronto: inside Mon–Fri 08:00–20:00.
+        (datetime(2026, 11, 24, 10, 0, tzinfo=TORONTO), "The line is open now"),
+        (datetime(2026, 11, 24, 19, 59, tzinfo=TORONTO), "The line is open now"),
+        (datetime(2026, 11, 24, 20, 0, tzinfo=TORONTO), "The line is closed now"),
+        # Saturday, and Christmas Day (a Friday): closed.
+        (datetime(2026, 11, 28, 12, 0, tzinfo=TORONTO), "The line is closed now"),
+        (datetime(2026, 12, 25, 10, 0, tzinfo=TORONTO), "The line is closed now"),
+    ],
+)
+def test_the_help_page_says_whether_the_line_is_open_at_this_moment(
+    db: None, time_machine: TimeMachineFixture, now: datetime, says: str
+) -> None:
+    time_machine.move_to(now, tick=False)
+    page = Client().get("/help/").content.decode()
+    assert says in page
+    other = {"The line is open now", "The line is closed now"} - {says}
+    assert other.pop() not in page
+
+
+def test_a_closed_line_says_when_it_opens_next(db: None, time_machine: TimeMachineFixture) -> None:
+    time_machine.move_to(datetime(2026, 11, 28, 12, 0, tzinfo=TORONTO), tick=False)  # Saturday
+    page = Client().get("/help/").content.decode()
+    assert "opens Mon 30 Nov, 08:00 EST" in page
 
 
 def test_a_customer_user_gets_404_from_the_console(northwind_user: User) -> None:

@@ -1,15 +1,19 @@
 from __future__ import annotations
 
-import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from time_machine import TimeMachineFixture
 
 from successdesk.accounts.models import AuditEntry, User
 from tests.conftest import PASSWORD, signed_in
+
+# A fixed instant: sessions and lockouts are timed from here, on a clock that moves only when
+# a test moves it.
+T0 = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
 
 
 def sign_in(client: Client, email: str, password: str) -> Any:
@@ -58,10 +62,11 @@ def test_bad_sign_in_input_gets_a_form_message_not_an_error(db: None, data: dict
 
 
 def test_repeated_failures_lock_the_account_until_the_cool_off_ends(
-    northwind_user: User, settings: Any
+    northwind_user: User, settings: Any, time_machine: TimeMachineFixture
 ) -> None:
+    time_machine.move_to(T0, tick=False)
     settings.AXES_FAILURE_LIMIT = 3
-    settings.AXES_COOLOFF_TIME = timedelta(seconds=2)
+    settings.AXES_COOLOFF_TIME = timedelta(minutes=15)
     client = Client()
     for _ in range(3):
         sign_in(client, "user@northwind.example", "wrong")
@@ -70,45 +75,61 @@ def test_repeated_failures_lock_the_account_until_the_cool_off_ends(
     assert "Too many failed sign-ins" in locked.content.decode()
     assert "_auth_user_id" not in client.session
 
-    time.sleep(2.2)
+    time_machine.shift(timedelta(minutes=14, seconds=59))
+    assert sign_in(client, "user@northwind.example", PASSWORD).status_code == 429
+    # That refused attempt counts as a failure too: the cool-off runs from it.
+    time_machine.shift(timedelta(minutes=15, seconds=1))
     response = sign_in(client, "user@northwind.example", PASSWORD)
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(northwind_user.pk)
 
 
-def test_a_session_ends_after_its_absolute_lifetime(northwind_user: User, settings: Any) -> None:
+def test_a_session_ends_after_its_absolute_lifetime_even_when_active(
+    northwind_user: User, settings: Any, time_machine: TimeMachineFixture
+) -> None:
+    time_machine.move_to(T0, tick=False)
+    settings.SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60
     client = signed_in(northwind_user)
-    assert client.get("/portal/").status_code == 200
-    settings.SESSION_ABSOLUTE_SECONDS = 1
-    time.sleep(1.2)
+    for _ in range(35):  # a page every 20 minutes: never idle
+        assert client.get("/portal/").status_code == 200
+        time_machine.shift(timedelta(minutes=20))
+    assert client.get("/portal/").status_code == 200  # 11 h 40 min after sign-in
+    time_machine.shift(timedelta(minutes=20, seconds=1))
     assert client.get("/portal/").status_code == 302
 
 
 def test_a_session_ends_after_inactivity_and_activity_keeps_it_alive(
-    northwind_user: User, settings: Any
+    northwind_user: User, settings: Any, time_machine: TimeMachineFixture
 ) -> None:
-    settings.SESSION_COOKIE_AGE = 2
-    settings.SESSION_RENEW_SECONDS = 0.5
+    time_machine.move_to(T0, tick=False)
+    settings.SESSION_COOKIE_AGE = 30 * 60
+    settings.SESSION_RENEW_SECONDS = 60
     client = signed_in(northwind_user)
-    for _ in range(3):  # 3 s in all, longer than the idle lifetime, but never 2 s idle
-        time.sleep(1)
+    for _ in range(4):  # 100 min in all, longer than the idle lifetime, but never 30 min idle
+        time_machine.shift(timedelta(minutes=25))
         assert client.get("/portal/").status_code == 200
-    time.sleep(2.3)
+    time_machine.shift(timedelta(minutes=30, seconds=1))
     assert client.get("/portal/").status_code == 302
 
 
 def test_a_session_is_renewed_at_most_once_a_renewal_period(
-    northwind_user: User, settings: Any
+    northwind_user: User, settings: Any, time_machine: TimeMachineFixture
 ) -> None:
     from django.contrib.sessions.models import Session
 
+    time_machine.move_to(T0, tick=False)
+    settings.SESSION_RENEW_SECONDS = 60
     client = signed_in(northwind_user)
     key = client.cookies[settings.SESSION_COOKIE_NAME].value
     expiry = Session.objects.get(session_key=key).expire_date
-    time.sleep(0.05)
     for _ in range(3):
+        time_machine.shift(timedelta(seconds=15))
         assert client.get("/portal/").status_code == 200
     assert Session.objects.get(session_key=key).expire_date == expiry  # no write per page
+    time_machine.shift(timedelta(seconds=20))  # 65 s since sign-in: past the renewal period
+    assert client.get("/portal/").status_code == 200
+    renewed = Session.objects.get(session_key=key).expire_date
+    assert renewed == T0 + timedelta(seconds=65 + settings.SESSION_COOKIE_AGE)
 
 
 def test_a_disabled_user_is_signed_out_at_the_next_request(northwind_user: User) -> None:

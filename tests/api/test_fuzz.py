@@ -45,6 +45,7 @@ def tokens(
     }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("who", ["customer", "staff"])
 @schema.parametrize()
 @settings(

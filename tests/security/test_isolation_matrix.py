@@ -286,6 +286,7 @@ def test_no_api_endpoint_shows_another_customers_data_to_any_role(
     assert not failures, "\n".join(failures)
 
 
+@pytest.mark.slow
 def test_internal_notes_and_staff_fields_never_reach_the_customer(
     db: None, media_root: Any
 ) -> None:

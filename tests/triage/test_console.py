@@ -9,6 +9,7 @@ from html import unescape
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from time_machine import TimeMachineFixture
 
 from successdesk.accounts.models import Customer, SupportTeam, User
 from successdesk.cases.models import Case, CaseEvent
@@ -77,17 +78,18 @@ def test_a_queue_page_costs_the_same_queries_for_10_cases_as_for_60(
 
 
 def test_the_triage_queue_lists_cases_in_order_with_sla_badges_and_pages_on(
-    customers: dict[str, Customer], triager: User
+    customers: dict[str, Customer], triager: User, time_machine: TimeMachineFixture
 ) -> None:
     seed = open_case(customers["standard"], severity=3)
     plus = open_case(customers["plus"], severity=4)
     clone(seed, 55, 0)
+    time_machine.move_to(T0 + timedelta(minutes=5), tick=False)
     client = signed_in(triager)
     page = client.get("/console/triage/")
     html = page.content.decode()
     assert page.status_code == 200
     assert html.index(plus.number) < html.index(seed.number)
-    assert "Response breached" in html or "Response on track" in html
+    assert "Response on track" in html and "Response breached" not in html
     assert 'hx-trigger="every 60s"' in html
     assert "Next page" in html
     cursor = page.context["page"].next_cursor
@@ -97,6 +99,10 @@ def test_the_triage_queue_lists_cases_in_order_with_sla_badges_and_pages_on(
 
     polled = client.get("/console/triage/", headers={"HX-Request": "true"})
     assert polled.content.decode().lstrip().startswith("<tbody")
+
+    time_machine.shift(timedelta(days=7))  # no reply in a week: every response is late
+    late = signed_in(triager).get("/console/triage/").content.decode()
+    assert "Response breached" in late and "Response on track" not in late
 
 
 def test_queues_refuse_customers_an_unknown_team_and_a_bad_cursor(
