@@ -15,6 +15,7 @@ from successdesk.accounts.http import AuthedRequest
 from successdesk.accounts.models import Customer, User, normalise_email
 from successdesk.cases.conversation import comment_add, diagnostics_request
 from successdesk.cases.forms import DiagnosticsForm, PhoneCaseForm, StaffReplyForm, StatusForm
+from successdesk.cases.lifecycle import case_assign, case_transition
 from successdesk.cases.selectors import (
     attachment_get,
     case_get,
@@ -23,16 +24,11 @@ from successdesk.cases.selectors import (
     cases_newest_page,
     cases_visible_to,
 )
-from successdesk.cases.services import (
-    CaseDraft,
-    case_assign,
-    case_open,
-    case_transition,
-    phone_line,
-)
 from successdesk.domain.errors import DomainError, InvalidCursor, NotFound
-from successdesk.domain.intake import SEVERITIES, Source
+from successdesk.domain.intake import SEVERITIES
 from successdesk.domain.lifecycle import CaseStatus, ResolutionType, allowed_targets
+from successdesk.intake.phone import phone_line
+from successdesk.intake.services import CaseDraft, case_open_phone
 from successdesk.web import attachment_response, parse_id, refuse, staff_member, staff_only
 
 from .rows import list_rows
@@ -88,8 +84,7 @@ def phone_intake(request: AuthedRequest) -> HttpResponse:
         try:
             if customer is None:
                 raise NotFound("Choose one of the customers listed.", field="customer")
-            case = case_open(
-                source=Source.PHONE,
+            case = case_open_phone(
                 customer=customer,
                 requester=caller,
                 created_by=request.user,
