@@ -18,7 +18,6 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from django.utils import timezone
 
 from successdesk.domain.contacts import contact_fee_due, roster_check_removal
@@ -177,7 +176,7 @@ def designated_contact_add(
     actor: User | None,
     customer: Customer,
     user: User,
-    request: HttpRequest | None = None,
+    ip: str | None = None,
     confirm_fee: bool = False,
 ) -> Designation:
     """Name ``user`` a designated contact of ``customer``.
@@ -249,7 +248,7 @@ def designated_contact_add(
             actor=actor,
             customer=customer,
             target=user.email,
-            request=request,
+            ip=ip,
             designation=contact.pk,
             position=count,
             fee=fee.amount_display if bill and fee else None,
@@ -262,7 +261,7 @@ def designated_contact_remove(
     *,
     actor: User | None,
     contact: DesignatedContact,
-    request: HttpRequest | None = None,
+    ip: str | None = None,
 ) -> DesignatedContact:
     """End a designation (the row stays as history). Removing the last designated contact
     is refused (LastDesignatedContact); removing one already removed changes nothing."""
@@ -282,7 +281,7 @@ def designated_contact_remove(
             actor=actor,
             customer=customer,
             target=contact.user.email,
-            request=request,
+            ip=ip,
             designation=contact.pk,
         )
     return contact
@@ -293,7 +292,7 @@ def designated_contact_transfer(
     actor: User | None,
     contact: DesignatedContact,
     to_user: User,
-    request: HttpRequest | None = None,
+    ip: str | None = None,
 ) -> Designation:
     """Transfer a designated contact's responsibilities to another trained user of the same
     customer, in one step: the old designation ends, the new one starts, and the vendor is
@@ -357,7 +356,7 @@ def designated_contact_transfer(
             actor=actor,
             customer=customer,
             target=f"{contact.user.email} → {to_user.email}",
-            request=request,
+            ip=ip,
             from_designation=contact.pk,
             to_designation=new.pk,
             from_user=contact.user.email,

@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from successdesk.accounts.http import AuthedRequest
+from successdesk.accounts.selectors import is_designated_contact
 from successdesk.cases.conversation import comment_add
 from successdesk.cases.forms import CaseForm, ReplyForm
 from successdesk.cases.lifecycle import case_transition
@@ -25,6 +26,8 @@ from successdesk.domain.errors import DomainError, NotFound
 from successdesk.domain.lifecycle import customer_visible_label
 from successdesk.intake.phone import phone_line
 from successdesk.intake.services import CaseDraft, case_open_portal
+from successdesk.notifications.models import NotificationPreference
+from successdesk.notifications.services import preference_follow_all_cases
 from successdesk.web import attachment_response, refuse, require_customer
 
 
@@ -39,9 +42,6 @@ def case_list(request: AuthedRequest) -> HttpResponse:
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     for case in page:
         case.customer_label = customer_visible_label(case.status)  # type: ignore[attr-defined]
-    from successdesk.accounts.selectors import is_designated_contact
-    from successdesk.notifications.models import NotificationPreference
-
     designated = is_designated_contact(request.user)
     following = NotificationPreference.objects.filter(
         user=request.user, all_customer_cases=True
@@ -57,8 +57,6 @@ def case_list(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def follow_all_cases(request: AuthedRequest) -> HttpResponse:
     require_customer(request)
-    from successdesk.notifications.services import preference_follow_all_cases
-
     follow = request.POST.get("follow") == "1"
     try:
         preference_follow_all_cases(user=request.user, follow=follow)
