@@ -18,7 +18,7 @@ from successdesk.packages.catalog import catalog_load
 from successdesk.packages.models import PackageVersion
 from successdesk.packages.selectors import subscription_current
 
-from . import packages as packages_demo
+from . import package_changes as packages_demo
 from . import roster as demo_roster
 from . import service_requests as service_requests_demo
 from . import triage as triage_demo
