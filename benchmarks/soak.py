@@ -24,7 +24,8 @@ All on this machine, on loopback:
   from it, so a stall shows in the percentiles (no coordinated omission);
 * every ``--window`` seconds one line: throughput, p50/p99 (all, intake, reads), answers
   outside 2xx, RSS of every web worker and task worker process, the outbox backlog (rows
-  not yet sent), the cases in the table and the web workers' CPU per request;
+  not yet sent), the cases in the table, and CPU per request of the web workers and of
+  the PostgreSQL processes serving the database;
 * afterwards: the outbox must drain (within 120 s), no message may arrive twice, and no
   answer may be outside 2xx (nor a request fail): otherwise the soak FAILS (exit 1).
   PostgreSQL's count of abandoned sessions on the database is reported too (a process
@@ -121,6 +122,35 @@ def cpu_ticks(pid: int) -> int:
         return int(fields[11]) + int(fields[12])
     except (OSError, ValueError, IndexError):
         return 0
+
+
+def postgres_backends(database: str) -> list[int]:
+    """The PostgreSQL server processes serving ``database`` (``postgres: user db host``)."""
+    found: list[int] = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if title.startswith("postgres: ") and f" {database} " in title:
+            found.append(int(entry.name))
+    return found
+
+
+class CpuMeter:
+    """CPU time of a changing set of processes between two calls (a process that ended
+    since the last call loses only its last slice)."""
+
+    def __init__(self) -> None:
+        self.seen: dict[int, int] = {}
+
+    def ms(self, pids: list[int]) -> float:
+        ticks = {pid: cpu_ticks(pid) for pid in pids}
+        spent = sum(t - self.seen.get(pid, 0) for pid, t in ticks.items())
+        self.seen = ticks
+        return spent * 1000 / 100  # USER_HZ: 100 ticks a second on Linux
 
 
 def children(pid: int) -> list[int]:
@@ -409,8 +439,9 @@ def main() -> None:
         driver.start()
         end = start + args.minutes * 60
         window_no = 0
-        ticks_per_s = 100  # USER_HZ on Linux
-        last_cpu = sum(cpu_ticks(p) for p in web_workers())
+        web_cpu, db_cpu = CpuMeter(), CpuMeter()
+        web_cpu.ms(web_workers())
+        db_cpu.ms(postgres_backends(DATABASE))
         total_bad = 0
         while time.monotonic() < end - 1:
             window_end = min(end, start + (window_no + 1) * args.window)
@@ -425,9 +456,8 @@ def main() -> None:
             reads = [r.latency for r in records if r.kind == "read"]
             every = intakes + reads
             pids = web_workers()
-            cpu = sum(cpu_ticks(p) for p in pids)
-            cpu_ms = (cpu - last_cpu) / ticks_per_s * 1000 / max(1, len(records))
-            last_cpu = cpu
+            cpu_ms = web_cpu.ms(pids) / max(1, len(records))
+            db_ms = db_cpu.ms(postgres_backends(DATABASE)) / max(1, len(records))
             web_rss = [status_kib(p) / 1024 for p in pids]
             task_rss = [status_kib(w.pid) / 1024 for w in task_workers]
             backlog, cases = db_counts()
@@ -445,6 +475,7 @@ def main() -> None:
                     str(backlog),
                     str(cases),
                     f"{cpu_ms:.1f}",
+                    f"{db_ms:.1f}",
                 ]
             )
             log(
@@ -453,7 +484,7 @@ def main() -> None:
                 f"(intake {ms(percentile(intakes, 99))}, reads {ms(percentile(reads, 99))}), "
                 f"{len(bad)} bad, web RSS {'/'.join(f'{x:.0f}' for x in web_rss)} MiB, "
                 f"worker RSS {'/'.join(f'{x:.0f}' for x in task_rss)} MiB, outbox {backlog}, "
-                f"{cases} cases, {cpu_ms:.1f} ms CPU/request"
+                f"{cases} cases, CPU/request: web {cpu_ms:.1f} ms, PostgreSQL {db_ms:.1f} ms"
             )
         stop.set()
         driver.join(timeout=120)
@@ -513,6 +544,7 @@ def main() -> None:
                 "outbox",
                 "cases",
                 "web CPU ms/req",
+                "db CPU ms/req",
             ],
         )
     )
