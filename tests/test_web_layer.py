@@ -12,7 +12,9 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from successdesk.accounts.models import (
@@ -21,7 +23,8 @@ from successdesk.accounts.models import (
     DesignatedContactFee,
     User,
 )
-from successdesk.web import csv_cell, csv_response
+from successdesk.accounts.roles import Role
+from successdesk.web import csv_cell, csv_response, staff_only
 from tests.conftest import designate, signed_in
 
 
@@ -138,3 +141,24 @@ def test_the_fee_export_neutralises_names_that_are_formulas(
         "'-2+3",
         "500.00",
     )
+
+
+def _admins_page(request: Any) -> HttpResponse:
+    return HttpResponse("for vendor admins")
+
+
+def test_a_page_for_some_staff_roles_is_403_for_other_staff_and_404_for_customers(
+    admin_user: User, support_agent: User, northwind_user: User
+) -> None:
+    page = staff_only(Role.ADMIN)(_admins_page)
+    answers = {}
+    for user in (admin_user, support_agent, northwind_user):
+        request = RequestFactory().get("/console/x/")
+        request.user = user
+        try:
+            answers[user.email] = page(request).status_code
+        except PermissionDenied:
+            answers[user.email] = 403
+        except Http404:
+            answers[user.email] = 404
+    assert answers == {admin_user.email: 200, support_agent.email: 403, northwind_user.email: 404}

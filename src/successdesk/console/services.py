@@ -24,7 +24,7 @@ from successdesk.cases.remote_access import (
 from successdesk.cases.selectors import case_get
 from successdesk.domain.errors import DomainError
 from successdesk.domain.labels import code_label
-from successdesk.domain.service_flow import RequestStatus, ServiceKind, allowed_next
+from successdesk.domain.service_flow import RequestStatus, ServiceKind
 from successdesk.service_requests.exclusions import case_exclusion_confirm, case_exclusion_override
 from successdesk.service_requests.forms import AdvanceForm, ExtraForm
 from successdesk.service_requests.models import ServiceRequest
@@ -78,8 +78,7 @@ def _detail(
             "item": item,
             "attachments": attachments,
             "events": events,
-            "form": form or AdvanceForm(),
-            "targets": sorted(allowed_next(item.status)),
+            "form": form or AdvanceForm(item=item),
             "staff": staff,
         },
     )
@@ -94,7 +93,7 @@ def request_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def request_advance(request: AuthedRequest, pk: int) -> HttpResponse:
     item = request_get(user=request.user, number=pk)
-    form = AdvanceForm(request.POST)
+    form = AdvanceForm(request.POST, item=item)
     if form.is_valid():
         try:
             item = service_request_advance(
