@@ -136,23 +136,24 @@ def help_page(request: HttpRequest) -> HttpResponse:
             )
             context = {"phone": phone_line_status(), "message_form": form, "sent": None}
             return render(request, "accounts/help.html", context, status=429)
-        try:
-            case = case_open(
-                source=Source.CONTACT_FORM,
-                draft=CaseDraft(
-                    subject=data["subject"],
-                    description=data["description"],
-                    severity=3,
-                    requester_name=data["name"],
-                    requester_email=data["email"],
-                    requester_phone=data["phone"],
-                    stated_customer_name=data["customer_name"],
-                ),
-            )
-        except DomainError as exc:
-            refuse(form, exc)
         else:
-            return redirect(f"{reverse('help')}?sent={receipt_sign(case.number)}")
+            try:
+                case = case_open(
+                    source=Source.CONTACT_FORM,
+                    draft=CaseDraft(
+                        subject=data["subject"],
+                        description=data["description"],
+                        severity=3,
+                        requester_name=data["name"],
+                        requester_email=data["email"],
+                        requester_phone=data["phone"],
+                        stated_customer_name=data["customer_name"],
+                    ),
+                )
+            except DomainError as exc:
+                refuse(form, exc)
+            else:
+                return redirect(f"{reverse('help')}?sent={receipt_sign(case.number)}")
     sent = receipt_read(request.GET.get("sent")) if request.method == "GET" else None
     return render(
         request,
