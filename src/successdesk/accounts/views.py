@@ -18,13 +18,17 @@ from successdesk.accounts.network import client_ip
 from successdesk.accounts.phone import phone_line_status
 from successdesk.domain.errors import DomainError
 from successdesk.domain.intake import Source
-from successdesk.ratelimit import allow
 from successdesk.web import refuse
 
 from .forms import SignInForm
 from .models import normalise_email
 from .tasks import password_reset_mail
-from .throttles import password_reset_throttled, sign_in_failure_count, sign_in_ip_throttled
+from .throttles import (
+    contact_form_throttled,
+    password_reset_throttled,
+    sign_in_failure_count,
+    sign_in_ip_throttled,
+)
 
 
 class SignInView(auth_views.LoginView):
@@ -124,12 +128,14 @@ def help_page(request: HttpRequest) -> HttpResponse:
         if data["website"]:
             # The honeypot was filled in: a bot. Answer as usual, keep nothing.
             return redirect(f"{reverse('help')}?sent={receipt_sign('')}")
-        if not allow("contact", client_ip(request) or "unknown", settings.CONTACT_FORM_RATE):
+        if contact_form_throttled(request) is not None:
             form.add_error(
                 None,
                 "Too many messages from your network in a short time. Wait a few minutes, "
                 "or call us.",
             )
+            context = {"phone": phone_line_status(), "message_form": form, "sent": None}
+            return render(request, "accounts/help.html", context, status=429)
         else:
             try:
                 case = case_open(
@@ -153,5 +159,4 @@ def help_page(request: HttpRequest) -> HttpResponse:
         request,
         "accounts/help.html",
         {"phone": phone_line_status(), "message_form": form, "sent": sent},
-        status=429 if form.errors.get("__all__") and "Too many" in str(form.errors) else 200,
     )
