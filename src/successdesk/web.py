@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import csv
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from functools import wraps
-from typing import Any
+from typing import Any, overload
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from successdesk.accounts.models import User
 from successdesk.domain.errors import DomainError, NotFound
 
 
@@ -36,10 +39,6 @@ def short_when(value: datetime | None, *, year: bool = False) -> str:
     return f"{local:%a} {local.day} {local:%b %H:%M}"
 
 
-def not_found(exc: NotFound) -> Http404:
-    return Http404(exc.message)
-
-
 def attachment_response(file: object, *, name: str, content_type: str) -> FileResponse:
     """Serve an uploaded file as a download, never rendered inline."""
     response = FileResponse(file, as_attachment=True, filename=name, content_type=content_type)
@@ -58,25 +57,81 @@ def parse_id(raw: str | None) -> int | None:
 View = Callable[..., HttpResponseBase]
 
 
-def staff_only(view: View) -> View:
-    """Signed in, vendor staff (anyone else: 404), never cached."""
+def _page(view: View, *, allowed: Callable[[Any], bool], roles: tuple[str, ...] = ()) -> View:
+    """A signed-in page (anonymous: the sign-in page), never cached, for the users
+    ``allowed`` admits (anyone else: 404), and, with ``roles``, for those holding one of
+    them (anyone else: 403). A rule's ``NotFound`` is the page's 404."""
 
     @wraps(view)
     def wrapped(request: Any, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not request.user.is_vendor_staff:
+        if not allowed(request.user):
             raise Http404
-        return view(request, *args, **kwargs)
+        if roles and not request.user.has_role(*roles):
+            raise PermissionDenied
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
 
     return login_required(never_cache(wrapped))
 
 
-def require_customer(request: Any) -> None:
-    """The portal is the customer's: vendor staff get 404 there."""
-    if request.user.customer_id is None:
-        raise Http404
+def _is_staff(user: Any) -> bool:
+    return bool(user.is_vendor_staff)
 
 
-def staff_member(raw: str | None) -> User | None:
-    """The vendor staff user a form's select names, or None."""
-    pk = parse_id(raw)
-    return User.objects.filter(pk=pk, customer__isnull=True).first() if pk else None
+def _is_customer(user: Any) -> bool:
+    return user.customer_id is not None
+
+
+@overload
+def staff_only(view: View, /) -> View: ...
+@overload
+def staff_only(*roles: str) -> Callable[[View], View]: ...
+def staff_only(*args: Any) -> Any:
+    """A console page: vendor staff only (customers: 404). ``@staff_only`` for any staff
+    member, ``@staff_only(Role.ADMIN)`` for those roles only (other staff: 403)."""
+    if len(args) == 1 and callable(args[0]):
+        return _page(args[0], allowed=_is_staff)
+    roles = tuple(str(role) for role in args)
+    return lambda view: _page(view, allowed=_is_staff, roles=roles)
+
+
+def customer_only(view: View) -> View:
+    """A portal page: customer users only (vendor staff: 404); the portal is theirs."""
+    return _page(view, allowed=_is_customer)
+
+
+@contextmanager
+def flash_refusal(request: Any) -> Iterator[None]:
+    """Run a command whose refusal is shown as an error message on the next page (the rest
+    of the ``with`` block is skipped); ``NotFound`` is not a refusal but a 404."""
+    try:
+        yield
+    except NotFound:
+        raise
+    except DomainError as exc:
+        messages.error(request, exc.message)
+
+
+CSV_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> str:
+    """A CSV cell that spreadsheet programs will not run as a formula (CSV injection): text
+    starting with ``= + - @``, a tab or a carriage return is prefixed with ``'``."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(CSV_FORMULA_PREFIXES) else text
+
+
+def csv_response(
+    filename: str, header: Sequence[object], rows: Iterable[Sequence[object]]
+) -> HttpResponse:
+    """A CSV download (``filename`` without ``.csv``): every cell neutralised by
+    :func:`csv_cell`, CRLF line ends, UTF-8."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    writer = csv.writer(response, lineterminator="\r\n")
+    writer.writerow([csv_cell(cell) for cell in header])
+    writer.writerows([csv_cell(cell) for cell in row] for row in rows)
+    return response

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from importlib import resources
 from typing import Any
@@ -85,3 +86,41 @@ def test_an_upgrade_applies_now_and_nothing_at_all_is_unchanged() -> None:
 
 def rows_moving(plan: Any) -> set[str]:
     return {r.dimension for r in plan.increases}
+
+
+def test_a_smaller_shared_pool_and_a_removed_channel_mark_their_rows_as_decreases() -> None:
+    premier = grants("premier-success")
+    pooled = replace(premier, pooled_quota=True)
+    smaller = replace(
+        pooled,
+        admin_tasks_per_month=2,
+        advisory_reviews_per_month=2,
+        channels=premier.channels - {"phone"},
+    )
+    plan = change_plan(
+        current=pooled, proposed=smaller, current_end=END, proposed_end=END, version_changes=True
+    )
+    assert plan.outcome is Outcome.REFUSE
+    moving = {r.dimension: r.direction for r in plan.rows if r.direction != "same"}
+    assert moving == {
+        "channels": "decrease",
+        "admin_tasks_per_month": "decrease",
+        "advisory_reviews_per_month": "decrease",
+        "pooled_quota": "decrease",
+    }
+
+
+def test_a_decrease_within_the_materiality_tolerance_is_shown_but_does_not_refuse() -> None:
+    premier = grants("premier-success")
+    fewer_hours = replace(premier, phone_hours_per_week=premier.phone_hours_per_week - 3)
+    plan = change_plan(
+        current=premier,
+        proposed=fewer_hours,
+        current_end=END,
+        proposed_end=END,
+        version_changes=True,
+        materiality={"phone_hours_per_week": 0.1},
+    )
+    assert plan.outcome is Outcome.APPLY_NOW
+    rows = {r.dimension: r.direction for r in plan.rows}
+    assert rows["phone_hours_per_week"] == "immaterial decrease"

@@ -8,8 +8,6 @@ management commands). Every change is written to the audit log.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -44,7 +42,7 @@ __all__ = [
     "DesignationRemoved",
     "FeeConfirmationRequired",
     "RosterChangeNotAllowed",
-    "contact_fee_export_csv",
+    "contact_fee_table",
     "designated_contact_add",
     "designated_contact_remove",
     "designated_contact_transfer",
@@ -378,29 +376,23 @@ _FEE_COLUMNS = (
 )
 
 
-def _cell(value: object) -> str:
-    """A CSV cell that spreadsheets will not run as a formula."""
-    text = str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def contact_fee_export_csv(fees: Iterable[DesignatedContactFee]) -> str:
-    """The fee records as CSV for the vendor's billing (pass ``contact_fees()``)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(_FEE_COLUMNS)
-    for fee in fees:
-        writer.writerow(
-            [
-                _cell(fee.customer.name),
-                _cell(fee.user.email),
-                _cell(fee.user.full_name),
-                fee.position,
-                f"{fee.amount:.2f}",
-                fee.currency,
-                fee.period_start.isoformat(),
-                fee.period_end.isoformat(),
-                fee.created_at.isoformat(timespec="seconds"),
-            ]
-        )
-    return out.getvalue()
+def contact_fee_table(
+    fees: Iterable[DesignatedContactFee],
+) -> tuple[list[str], list[list[object]]]:
+    """The fee records as a table (header, rows) for the vendor's billing export (pass
+    ``contact_fees()``)."""
+    rows: list[list[object]] = [
+        [
+            fee.customer.name,
+            fee.user.email,
+            fee.user.full_name,
+            fee.position,
+            f"{fee.amount:.2f}",
+            fee.currency,
+            fee.period_start.isoformat(),
+            fee.period_end.isoformat(),
+            fee.created_at.isoformat(timespec="seconds"),
+        ]
+        for fee in fees
+    ]
+    return list(_FEE_COLUMNS), rows

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from successdesk.domain.errors import NotFound
 from successdesk.domain.money import format_money
 from successdesk.packages.selectors import customer_today, subscription_current
 
@@ -23,6 +24,7 @@ from .models import (
     EmailChange,
     TrainingCompletion,
     User,
+    normalise_email,
     token_digest,
     vendor_currency,
 )
@@ -244,3 +246,54 @@ def customer_users(customer: Customer) -> list[UserRow]:
         ).order_by("requested_at")
     }
     return [UserRow(u, u.pk in designated, u.email in locked, pending.get(u.pk, "")) for u in users]
+
+
+# --- Reads the console and portal pages make (views run no queries of their own) -------------
+
+
+def customers_active_choices() -> list[tuple[int, str]]:
+    """(id, name) of every active customer, for a form's select."""
+    return list(Customer.objects.filter(is_active=True).values_list("pk", "name"))
+
+
+def customer_active(pk: int | None) -> Customer | None:
+    """The active customer with this id, or None."""
+    return Customer.objects.filter(pk=pk, is_active=True).first() if pk is not None else None
+
+
+def customer_get(pk: int) -> Customer:
+    """The customer with this id (active or not); NotFound otherwise."""
+    customer = Customer.objects.filter(pk=pk).first()
+    if customer is None:
+        raise NotFound("No such customer.")
+    return customer
+
+
+def customer_user_by_email(customer: Customer | None, email: str) -> User | None:
+    """The user of ``customer`` signing in with ``email`` (normalised), or None."""
+    if customer is None or not email:
+        return None
+    return User.objects.filter(email=normalise_email(email), customer=customer).first()
+
+
+def staff_choices(*, role: str | None = None) -> QuerySet[User]:
+    """Active vendor staff by name (holding ``role`` if given), for an assignee select."""
+    staff = User.objects.filter(customer__isnull=True, is_active=True).order_by("full_name")
+    return staff.filter(groups__name=role) if role else staff
+
+
+def staff_member(pk: int | None) -> User | None:
+    """The vendor staff user with this id, or None."""
+    return User.objects.filter(pk=pk, customer__isnull=True).first() if pk else None
+
+
+def designation_get(customer: Customer, pk: int) -> DesignatedContact:
+    """One designation (current or past) of ``customer``; NotFound otherwise."""
+    contact = (
+        DesignatedContact.objects.select_related("customer", "user")
+        .filter(pk=pk, customer=customer)
+        .first()
+    )
+    if contact is None:
+        raise NotFound("No such designated contact.")
+    return contact

@@ -94,3 +94,15 @@ def password_reset_throttled(request: HttpRequest) -> Limited | None:
         scope="network",
     )
     return by_email or by_ip
+
+
+def contact_form_throttled(request: HttpRequest) -> Limited | None:
+    """Count one public “Send a Message” per client address; the limit reached, if any."""
+    return _check(
+        request,
+        group="contact-form",
+        key=_ip_key,
+        rate=settings.CONTACT_FORM_RATE,
+        increment=True,
+        scope="network",
+    )

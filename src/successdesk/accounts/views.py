@@ -20,7 +20,11 @@ from successdesk.domain.errors import DomainError
 from .forms import SignInForm
 from .models import normalise_email
 from .tasks import password_reset_mail
-from .throttles import password_reset_throttled, sign_in_failure_count, sign_in_ip_throttled
+from .throttles import (
+    password_reset_throttled,
+    sign_in_failure_count,
+    sign_in_ip_throttled,
+)
 
 
 class SignInView(auth_views.LoginView):

@@ -85,8 +85,8 @@ class CaseDetailOut(CaseOut):
 
 class CasePage(Schema):
     items: list[CaseOut]
-    count: int = Field(description="Matching cases, exact up to 10,000 (see count_capped).")
-    count_capped: bool = Field(description="True when more than 10,000 cases match.")
+    count: int = Field(description="Matching cases, exact up to 1,000 (see count_capped).")
+    count_capped: bool = Field(description="True when more than 1,000 cases match.")
     limit: int
     offset: int
     next_cursor: str | None = Field(

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from successdesk.domain.intake import CATEGORIES, SEVERITIES
+from successdesk.domain.lifecycle import CaseStatus, ResolutionType, allowed_targets
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -86,9 +87,22 @@ class StaffReplyForm(ReplyForm):
 
 
 class StatusForm(forms.Form):
-    status = forms.CharField(max_length=20)
-    resolution = forms.CharField(max_length=20, required=False)
+    """Move a case: the select offers the statuses the case may move to now (any status is
+    accepted as input, so that one that is no longer allowed gets the rule's refusal)."""
+
+    status = forms.ChoiceField(choices=[(s.value, s.label) for s in CaseStatus], label="Move to")
+    resolution = forms.ChoiceField(
+        choices=[("", "—"), *((r.value, r.label) for r in ResolutionType)],
+        required=False,
+        label="Resolution (to resolve)",
+    )
     summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args: Any, case: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        targets = sorted(allowed_targets(case.status))
+        self.fields["status"].widget.choices = [(t.value, t.label) for t in targets]
 
 
 class DiagnosticsForm(forms.Form):

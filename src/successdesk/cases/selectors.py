@@ -93,7 +93,11 @@ def attachment_get(*, user: User, pk: int) -> Attachment:
 
 # --- newest-first lists ---------------------------------------------------------------------
 
-COUNT_CAP = 10_000
+# The count stops here: each list request counts up to COUNT_CAP + 1 matching rows, and under
+# steady intake those rows are fresh (PostgreSQL's visibility map does not cover them yet), so
+# counting 10,001 of them cost a list ~15-20 ms of database time and its p99 grew with the
+# table (docs/performance.md, benchmarks/list_growth.py); 1,001 cost a tenth of that.
+COUNT_CAP = 1_000
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ See docs/configuration.md for every setting.
 
 from __future__ import annotations
 
+import logging
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -346,23 +347,32 @@ NINJA_PAGINATION_PER_PAGE = 50
 API_TOKEN_PREFIX = "sd_"  # noqa: S105 - a public prefix, not a secret
 
 # --- logging ----------------------------------------------------------------------------
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
+# The per-task lines (Django's tasks, django-tasks-db, RQ's "Job OK" for every job): WARNING
+# unless set, and never more talkative than LOG_LEVEL.
+TASKS_LOG_LEVEL = env_str("TASKS_LOG_LEVEL", "").upper() or max(
+    "WARNING", LOG_LEVEL, key=lambda name: logging.getLevelNamesMapping().get(name, 0)
+)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         # Django's own default sends django.* to a console of its own when DEBUG is on: with
         # the root's, every line would print twice.
-        "django": {
-            "handlers": ["console"],
-            "level": env_str("LOG_LEVEL", "INFO"),
-            "propagate": False,
-        },
+        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
         "axes": {"level": "WARNING"},
-        "django.tasks": {"level": env_str("TASKS_LOG_LEVEL", "WARNING")},
-        "django_tasks": {"level": env_str("TASKS_LOG_LEVEL", "WARNING")},
-        "django_tasks_db": {"level": env_str("TASKS_LOG_LEVEL", "WARNING")},
+        "django.tasks": {"level": TASKS_LOG_LEVEL},
+        "django_tasks": {"level": TASKS_LOG_LEVEL},
+        "django_tasks_db": {"level": TASKS_LOG_LEVEL},
+        # RQ (TASKS_BACKEND=redis), by name: rq.worker sets itself to INFO on import unless
+        # given a level. `successdesk worker` leaves their levels to this (django-rq's
+        # rqworker would set INFO: a "Job OK" line and more for every job).
+        "rq": {"level": TASKS_LOG_LEVEL},
+        "rq.worker": {"level": TASKS_LOG_LEVEL},
+        "rq.job": {"level": TASKS_LOG_LEVEL},
+        "rq.scheduler": {"level": TASKS_LOG_LEVEL},
     },
 }

@@ -6,13 +6,19 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from successdesk.accounts.http import AuthedRequest
-from successdesk.accounts.models import Customer, User, normalise_email
+from successdesk.accounts.selectors import (
+    customer_active,
+    customer_user_by_email,
+    customers_active_choices,
+    staff_choices,
+    staff_member,
+)
 from successdesk.cases.conversation import comment_add, diagnostics_request
 from successdesk.cases.forms import DiagnosticsForm, PhoneCaseForm, StaffReplyForm, StatusForm
 from successdesk.cases.lifecycle import case_assign, case_transition
@@ -26,10 +32,10 @@ from successdesk.cases.selectors import (
 )
 from successdesk.domain.errors import DomainError, InvalidCursor, NotFound
 from successdesk.domain.intake import SEVERITIES
-from successdesk.domain.lifecycle import CaseStatus, ResolutionType, allowed_targets
+from successdesk.domain.lifecycle import CaseStatus
 from successdesk.intake.phone import phone_line
 from successdesk.intake.services import CaseDraft, case_open_phone
-from successdesk.web import attachment_response, parse_id, refuse, staff_member, staff_only
+from successdesk.web import attachment_response, flash_refusal, parse_id, refuse, staff_only
 
 from .rows import list_rows
 
@@ -68,19 +74,12 @@ def case_list(request: AuthedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def phone_intake(request: AuthedRequest) -> HttpResponse:
     """A triage agent logs a telephone call as a case (Severity 1 is accepted here)."""
-    customers = list(Customer.objects.filter(is_active=True).values_list("pk", "name"))
     form = PhoneCaseForm(request.POST or None)
-    form.fields["customer"].widget.choices = [("", "—"), *customers]
+    form.fields["customer"].widget.choices = [("", "—"), *customers_active_choices()]
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        customer = Customer.objects.filter(pk=data["customer"], is_active=True).first()
-        caller = (
-            User.objects.filter(
-                email=normalise_email(data["caller_email"]), customer=customer
-            ).first()
-            if data["caller_email"] and customer
-            else None
-        )
+        customer = customer_active(data["customer"])
+        caller = customer_user_by_email(customer, data["caller_email"])
         try:
             if customer is None:
                 raise NotFound("Choose one of the customers listed.", field="customer")
@@ -113,7 +112,6 @@ def phone_intake(request: AuthedRequest) -> HttpResponse:
 
 def _case_page(request: AuthedRequest, case: Any, **forms: Any) -> HttpResponse:
     comments, attachments, events = case_thread(case=case, user=request.user)
-    staff = User.objects.filter(customer__isnull=True, is_active=True).order_by("full_name")
     return render(
         request,
         "console/cases/detail.html",
@@ -123,26 +121,17 @@ def _case_page(request: AuthedRequest, case: Any, **forms: Any) -> HttpResponse:
             "attachments": attachments,
             "events": events,
             "reply_form": forms.get("reply_form") or StaffReplyForm(),
-            "status_form": forms.get("status_form") or StatusForm(),
+            "status_form": forms.get("status_form") or StatusForm(case=case),
             "diagnostics_form": forms.get("diagnostics_form") or DiagnosticsForm(),
-            "targets": sorted(allowed_targets(case.status)),
-            "resolutions": list(ResolutionType),
-            "staff": staff,
+            "staff": staff_choices(),
         },
     )
-
-
-def _get(request: AuthedRequest, number: str) -> Any:
-    try:
-        return case_get(user=request.user, number=number)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
 
 
 @staff_only
 @require_http_methods(["GET", "POST"])
 def case_detail(request: AuthedRequest, number: str) -> HttpResponse:
-    case = _get(request, number)
+    case = case_get(user=request.user, number=number)
     if request.method == "POST":
         form = StaffReplyForm(request.POST, request.FILES)
         if form.is_valid():
@@ -167,8 +156,8 @@ def case_detail(request: AuthedRequest, number: str) -> HttpResponse:
 @staff_only
 @require_POST
 def case_status(request: AuthedRequest, number: str) -> HttpResponse:
-    case = _get(request, number)
-    form = StatusForm(request.POST)
+    case = case_get(user=request.user, number=number)
+    form = StatusForm(request.POST, case=case)
     if form.is_valid():
         try:
             case_transition(
@@ -188,19 +177,17 @@ def case_status(request: AuthedRequest, number: str) -> HttpResponse:
 @staff_only
 @require_POST
 def case_reassign(request: AuthedRequest, number: str) -> HttpResponse:
-    case = _get(request, number)
-    assignee = staff_member(request.POST.get("assignee"))
-    try:
+    case = case_get(user=request.user, number=number)
+    assignee = staff_member(parse_id(request.POST.get("assignee")))
+    with flash_refusal(request):
         case_assign(case=case, assignee=assignee, by=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
     return redirect("console:case", number=case.number)
 
 
 @staff_only
 @require_POST
 def case_diagnostics(request: AuthedRequest, number: str) -> HttpResponse:
-    case = _get(request, number)
+    case = case_get(user=request.user, number=number)
     form = DiagnosticsForm(request.POST)
     if form.is_valid():
         try:
@@ -221,10 +208,7 @@ def case_diagnostics(request: AuthedRequest, number: str) -> HttpResponse:
 
 @staff_only
 def attachment_download(request: AuthedRequest, pk: int) -> FileResponse:
-    try:
-        found = attachment_get(user=request.user, pk=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    found = attachment_get(user=request.user, pk=pk)
     return attachment_response(
         found.file.open("rb"), name=found.original_name, content_type=found.content_type
     )

@@ -10,11 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from successdesk.accounts.contact_forms import (
@@ -25,7 +23,7 @@ from successdesk.accounts.contact_forms import (
 )
 from successdesk.accounts.contacts import (
     FeeConfirmationRequired,
-    contact_fee_export_csv,
+    contact_fee_table,
     designated_contact_add,
     designated_contact_remove,
     designated_contact_transfer,
@@ -33,12 +31,14 @@ from successdesk.accounts.contacts import (
     roster_user,
 )
 from successdesk.accounts.http import AuthedRequest
-from successdesk.accounts.models import Customer, DesignatedContact
+from successdesk.accounts.models import Customer
 from successdesk.accounts.network import client_ip
 from successdesk.accounts.roles import Role
 from successdesk.accounts.selectors import (
     contact_fees,
+    customer_get,
     customers_overview,
+    designation_get,
     roster_audit,
     roster_of,
     training_of,
@@ -59,24 +59,12 @@ from successdesk.packages.selectors import (
     subscriptions_current,
 )
 from successdesk.packages.services import subscription_change, subscription_change_preview
-from successdesk.web import refuse
+from successdesk.web import csv_response, refuse, staff_only
 
 
-def _staff(request: AuthedRequest) -> None:
-    if not request.user.is_vendor_staff:
-        raise Http404
-
-
-def _customer(request: AuthedRequest, pk: int) -> Customer:
-    _staff(request)
-    return get_object_or_404(Customer, pk=pk)
-
-
-@never_cache
-@login_required
+@staff_only
 @require_GET
 def customer_list(request: AuthedRequest) -> HttpResponse:
-    _staff(request)
     subscriptions = subscriptions_current(timezone.now().date())
     rows = [(row, subscriptions.get(row.customer.pk)) for row in customers_overview()]
     return render(request, "console/customers/list.html", {"rows": rows})
@@ -109,20 +97,18 @@ def _customer_page(
     return render(request, "console/customers/detail.html", context, status=status)
 
 
-@never_cache
-@login_required
+@staff_only
 @require_GET
 def customer_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    return _customer_page(request, _customer(request, pk))
+    return _customer_page(request, customer_get(pk))
 
 
-@never_cache
-@login_required
+@staff_only
 @require_http_methods(["GET", "POST"])
 def package_change(request: AuthedRequest, pk: int) -> HttpResponse:
     """Change package: choose a version (and a term end), preview what changes for the
     customer, then confirm. Vendor admins only; the service decides and records."""
-    customer = _customer(request, pk)
+    customer = customer_get(pk)
     if not request.user.has_role(Role.ADMIN):
         return render(
             request,
@@ -181,10 +167,10 @@ def package_change(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("console:customer", pk=customer.pk)
 
 
-@login_required
+@staff_only
 @require_POST
 def contact_add(request: AuthedRequest, pk: int) -> HttpResponse:
-    customer = _customer(request, pk)
+    customer = customer_get(pk)
     form = DesignateForm(request.POST)
     if not form.is_valid():
         return _customer_page(request, customer, forms={"add": form}, status=400)
@@ -214,19 +200,11 @@ def contact_add(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("console:customer", pk=customer.pk)
 
 
-def _designation(customer: Customer, contact_pk: int) -> DesignatedContact:
-    return get_object_or_404(
-        DesignatedContact.objects.select_related("user", "customer"),
-        pk=contact_pk,
-        customer=customer,
-    )
-
-
-@login_required
+@staff_only
 @require_POST
 def contact_remove(request: AuthedRequest, pk: int, contact_pk: int) -> HttpResponse:
-    customer = _customer(request, pk)
-    contact = _designation(customer, contact_pk)
+    customer = customer_get(pk)
+    contact = designation_get(customer, contact_pk)
     try:
         designated_contact_remove(actor=request.user, contact=contact, ip=client_ip(request))
     except DomainError as exc:
@@ -235,10 +213,10 @@ def contact_remove(request: AuthedRequest, pk: int, contact_pk: int) -> HttpResp
     return redirect("console:customer", pk=customer.pk)
 
 
-@login_required
+@staff_only
 @require_POST
 def contact_transfer(request: AuthedRequest, pk: int) -> HttpResponse:
-    customer = _customer(request, pk)
+    customer = customer_get(pk)
     form = TransferForm(request.POST, customer=customer)
     if not form.is_valid():
         return _customer_page(request, customer, forms={"transfer": form}, status=400)
@@ -259,10 +237,10 @@ def contact_transfer(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("console:customer", pk=customer.pk)
 
 
-@login_required
+@staff_only
 @require_POST
 def training_record(request: AuthedRequest, pk: int) -> HttpResponse:
-    customer = _customer(request, pk)
+    customer = customer_get(pk)
     form = TrainingRecordForm(request.POST, customer=customer)
     if not form.is_valid():
         return _customer_page(request, customer, forms={"training": form}, status=400)
@@ -282,32 +260,23 @@ def training_record(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("console:customer", pk=customer.pk)
 
 
-@never_cache
-@login_required
+@staff_only
 @require_GET
 def fee_list(request: AuthedRequest) -> HttpResponse:
-    _staff(request)
     return render(request, "console/customers/fees.html", {"fees": list(contact_fees())})
 
 
-@never_cache
-@login_required
+@staff_only
 @require_GET
 def fee_export(request: AuthedRequest) -> HttpResponse:
-    _staff(request)
-    response = HttpResponse(
-        contact_fee_export_csv(contact_fees()), content_type="text/csv; charset=utf-8"
-    )
+    header, rows = contact_fee_table(contact_fees())
     stamp = timezone.now().strftime("%Y%m%d")
-    response["Content-Disposition"] = f'attachment; filename="designated-contact-fees-{stamp}.csv"'
-    return response
+    return csv_response(f"designated-contact-fees-{stamp}", header, rows)
 
 
-@never_cache
-@login_required
+@staff_only
 @require_http_methods(["GET", "POST"])
 def training_import(request: AuthedRequest) -> HttpResponse:
-    _staff(request)
     post = request.method == "POST"
     form = TrainingImportForm(request.POST, request.FILES) if post else TrainingImportForm()
     errors: list[tuple[int, str]] = []

@@ -15,8 +15,7 @@ from django.urls import reverse
 
 from successdesk.cases.clocks import sla_lines
 from successdesk.cases.models import Case
-from successdesk.triage.badges import SlaBadge
-from successdesk.triage.templatetags.triage import sla_pills_html
+from successdesk.triage.badges import SlaBadge, sla_pills_html
 from successdesk.web import short_when
 
 Row = dict[str, object]

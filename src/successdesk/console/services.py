@@ -8,24 +8,23 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from successdesk.accounts.http import AuthedRequest
-from successdesk.accounts.models import Customer, User
 from successdesk.accounts.roles import Role
-from successdesk.cases.models import Case
+from successdesk.accounts.selectors import customer_get, staff_choices, staff_member
 from successdesk.cases.remote_access import (
     remote_access_active,
     remote_access_request,
     remote_access_revoke,
 )
 from successdesk.cases.selectors import case_get
-from successdesk.domain.errors import DomainError, NotFound
+from successdesk.domain.errors import DomainError
 from successdesk.domain.labels import code_label
-from successdesk.domain.service_flow import RequestStatus, ServiceKind, allowed_next
+from successdesk.domain.service_flow import RequestStatus, ServiceKind
 from successdesk.service_requests.exclusions import case_exclusion_confirm, case_exclusion_override
 from successdesk.service_requests.forms import AdvanceForm, ExtraForm
 from successdesk.service_requests.models import ServiceRequest
@@ -41,22 +40,7 @@ from successdesk.service_requests.services import (
     service_request_assign,
     usage_extra_grant,
 )
-from successdesk.web import refuse, staff_member, staff_only
-
-
-def _request(request: AuthedRequest, pk: int) -> ServiceRequest:
-    try:
-        return request_get(user=request.user, number=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-
-
-def _case(request: AuthedRequest, number: str) -> Case:
-    try:
-        return case_get(user=request.user, number=number)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-
+from successdesk.web import flash_refusal, parse_id, refuse, staff_only
 
 # --- Service requests ---------------------------------------------------------------------
 
@@ -86,9 +70,7 @@ def _detail(
     request: AuthedRequest, item: ServiceRequest, form: AdvanceForm | None = None
 ) -> HttpResponse:
     attachments, events = request_history(item)
-    staff = User.objects.filter(customer__isnull=True, is_active=True).order_by("full_name")
-    if item.is_advisory:
-        staff = staff.filter(groups__name=Role.SPECIALIST)
+    staff = staff_choices(role=Role.SPECIALIST if item.is_advisory else None)
     return render(
         request,
         "console/services/detail.html",
@@ -96,8 +78,7 @@ def _detail(
             "item": item,
             "attachments": attachments,
             "events": events,
-            "form": form or AdvanceForm(),
-            "targets": sorted(allowed_next(item.status)),
+            "form": form or AdvanceForm(item=item),
             "staff": staff,
         },
     )
@@ -105,14 +86,14 @@ def _detail(
 
 @staff_only
 def request_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    return _detail(request, _request(request, pk))
+    return _detail(request, request_get(user=request.user, number=pk))
 
 
 @staff_only
 @require_POST
 def request_advance(request: AuthedRequest, pk: int) -> HttpResponse:
-    item = _request(request, pk)
-    form = AdvanceForm(request.POST)
+    item = request_get(user=request.user, number=pk)
+    form = AdvanceForm(request.POST, item=item)
     if form.is_valid():
         try:
             item = service_request_advance(
@@ -133,12 +114,10 @@ def request_advance(request: AuthedRequest, pk: int) -> HttpResponse:
 @staff_only
 @require_POST
 def request_assign(request: AuthedRequest, pk: int) -> HttpResponse:
-    item = _request(request, pk)
-    assignee = staff_member(request.POST.get("assignee"))
-    try:
+    item = request_get(user=request.user, number=pk)
+    assignee = staff_member(parse_id(request.POST.get("assignee")))
+    with flash_refusal(request):
         service_request_assign(request=item, assignee=assignee, by=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
     return redirect("console:service_request", pk=item.pk)
 
 
@@ -163,10 +142,8 @@ def usage_extra(request: AuthedRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Give a customer, a kind, an amount from 1 to 20 and a reason.")
         return redirect("console:usage")
-    customer = Customer.objects.filter(pk=form.cleaned_data["customer"]).first()
     try:
-        if customer is None:
-            raise NotFound("No such customer.")
+        customer = customer_get(form.cleaned_data["customer"])
         extra = usage_extra_grant(
             customer=customer,
             kind=form.cleaned_data["kind"],
@@ -191,9 +168,9 @@ def usage_extra(request: AuthedRequest) -> HttpResponse:
 @staff_only
 @require_POST
 def case_exclusion(request: AuthedRequest, number: str) -> HttpResponse:
-    case = _case(request, number)
+    case = case_get(user=request.user, number=number)
     kind = request.POST.get("kind", "")
-    try:
+    with flash_refusal(request):
         if request.POST.get("decision") == "confirm":
             case_exclusion_confirm(case=case, kind=kind, by=request.user)
             messages.success(request, "Answered with the standard answer; the case is resolved.")
@@ -202,17 +179,15 @@ def case_exclusion(request: AuthedRequest, number: str) -> HttpResponse:
                 case=case, kind=kind, by=request.user, note=request.POST.get("note", "")
             )
             messages.success(request, "Overridden: handle it as a normal case.")
-    except DomainError as exc:
-        messages.error(request, exc.message)
     return redirect("console:case", number=case.number)
 
 
 @staff_only
 @require_POST
 def remote_access_ask(request: AuthedRequest, number: str) -> HttpResponse:
-    case = _case(request, number)
+    case = case_get(user=request.user, number=number)
     hours = request.POST.get("hours", "")
-    try:
+    with flash_refusal(request):
         remote_access_request(
             case=case,
             by=request.user,
@@ -221,9 +196,6 @@ def remote_access_ask(request: AuthedRequest, number: str) -> HttpResponse:
             # An unreadable number is 0 hours, which the service refuses with its reason.
             duration=timedelta(hours=int(hours) if re.fullmatch(r"[0-9]{1,3}", hours) else 0),
         )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(request, "Access requested: the customer approves or denies it.")
     return redirect("console:case", number=case.number)
 
@@ -231,22 +203,15 @@ def remote_access_ask(request: AuthedRequest, number: str) -> HttpResponse:
 @staff_only
 @require_POST
 def remote_access_end(request: AuthedRequest, number: str, pk: int) -> HttpResponse:
-    case = _case(request, number)
-    try:
+    case = case_get(user=request.user, number=number)
+    with flash_refusal(request):
         remote_access_revoke(case=case, grant_id=pk, by=request.user)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-    except DomainError as exc:
-        messages.error(request, exc.message)
     return redirect("console:case", number=case.number)
 
 
 @staff_only
 def remote_access_details(request: AuthedRequest, number: str, pk: int) -> HttpResponse:
     """The access details of an active grant of this case; 404 for anything else."""
-    case = _case(request, number)
-    try:
-        view = remote_access_active(case=case, grant_id=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    case = case_get(user=request.user, number=number)
+    view = remote_access_active(case=case, grant_id=pk)
     return render(request, "console/services/remote_access.html", {"case": case, "g": view})

@@ -15,10 +15,10 @@ from django.views.decorators.http import require_GET, require_POST
 from successdesk.accounts.http import AuthedRequest
 from successdesk.cases.models import Case
 from successdesk.cases.selectors import case_get
-from successdesk.domain.errors import DomainError, InvalidCursor, NotFound
+from successdesk.domain.errors import DomainError, InvalidCursor
 from successdesk.triage.badges import badges_by_case, badges_of
 from successdesk.triage.errors import UnknownTeam
-from successdesk.triage.forms import LinkCustomerForm, TriageForm
+from successdesk.triage.forms import LinkCustomerForm, TriageForm, panel_context
 from successdesk.triage.selectors import (
     queue_mine,
     queue_page,
@@ -28,7 +28,6 @@ from successdesk.triage.selectors import (
     teams_overview,
 )
 from successdesk.triage.services import case_link_customer, case_triage, case_verify_sender
-from successdesk.triage.templatetags.triage import panel_context
 from successdesk.web import refuse, staff_only
 
 from .rows import queue_rows
@@ -48,8 +47,7 @@ def _queue(
         return render(request, QUEUE_TEMPLATE, {**context, "error": exc.message}, status=400)
     badges = badges_by_case(page.cases, timezone.now())
     context.update(page=page, rows=queue_rows(page.cases, badges))
-    polled = request.headers.get("HX-Request") == "true"
-    template = f"{QUEUE_TEMPLATE}#rows" if polled else QUEUE_TEMPLATE
+    template = f"{QUEUE_TEMPLATE}#rows" if request.htmx else QUEUE_TEMPLATE
     return render(request, template, context)
 
 
@@ -76,7 +74,7 @@ def team_queues(request: AuthedRequest) -> HttpResponse:
 def team_queue(request: AuthedRequest, slug: str) -> HttpResponse:
     try:
         team = team_get(slug)
-    except UnknownTeam as exc:
+    except UnknownTeam as exc:  # an input error elsewhere (API), a missing page here
         raise Http404(exc.message) from exc
     return _queue(
         request,
@@ -99,13 +97,6 @@ def my_cases(request: AuthedRequest) -> HttpResponse:
     )
 
 
-def _get(request: AuthedRequest, number: str) -> Case:
-    try:
-        return case_get(user=request.user, number=number)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-
-
 def _triage_page(
     request: AuthedRequest,
     case: Case,
@@ -123,7 +114,7 @@ def _triage_page(
 @staff_only
 def case_triage_page(request: AuthedRequest, number: str) -> HttpResponse:
     """Document and route a case (the panel on the case page posts here)."""
-    case = _get(request, number)
+    case = case_get(user=request.user, number=number)
     if request.method != "POST":
         return redirect("console:case", number=case.number)
     form = TriageForm.for_case(case, request.POST)
@@ -154,7 +145,7 @@ def case_triage_page(request: AuthedRequest, number: str) -> HttpResponse:
 @require_POST
 def case_link(request: AuthedRequest, number: str) -> HttpResponse:
     """Link an unverified sender's case to its customer."""
-    case = _get(request, number)
+    case = case_get(user=request.user, number=number)
     form = LinkCustomerForm(request.POST)
     if form.is_valid():
         try:
@@ -172,7 +163,7 @@ def case_link(request: AuthedRequest, number: str) -> HttpResponse:
 def case_verify(request: AuthedRequest, number: str) -> HttpResponse:
     """Verify an unverified public message as sent by the customer user its address
     names (the sender did not confirm it, but triage knows it is theirs)."""
-    case = _get(request, number)
+    case = case_get(user=request.user, number=number)
     try:
         done = case_verify_sender(case=case, by=request.user)
     except DomainError as exc:
@@ -188,6 +179,6 @@ def case_verify(request: AuthedRequest, number: str) -> HttpResponse:
 @require_GET
 def sla_badges(request: AuthedRequest, number: str) -> HttpResponse:
     """The case's SLA badges alone (htmx polls this every 45 seconds)."""
-    case = _get(request, number)
+    case = case_get(user=request.user, number=number)
     badges = badges_of(case, timezone.now())
     return render(request, "triage/_sla_badges.html", {"case": case, "badges": badges})

@@ -5,18 +5,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from successdesk.accounts.network import client_ip
+from successdesk.accounts.throttles import contact_form_throttled
 from successdesk.cases.forms import ContactForm
 from successdesk.cases.senders import confirmation_read
 from successdesk.domain.errors import DomainError
-from successdesk.ratelimit import allow
 from successdesk.triage.services import case_sender_confirm
 from successdesk.web import refuse
 
@@ -71,12 +69,14 @@ def help_page(request: HttpRequest) -> HttpResponse:
         if data["website"]:
             # The honeypot was filled in: a bot. Answer as usual, keep nothing.
             return redirect(f"{reverse('help')}?sent={receipt_sign('')}")
-        if not allow("contact", client_ip(request) or "unknown", settings.CONTACT_FORM_RATE):
+        if contact_form_throttled(request) is not None:
             form.add_error(
                 None,
                 "Too many messages from your network in a short time. Wait a few minutes, "
                 "or call us.",
             )
+            context = {"phone": phone_line_status(), "message_form": form, "sent": None}
+            return render(request, "accounts/help.html", context, status=429)
         else:
             try:
                 case = case_open_contact_form(
@@ -99,5 +99,4 @@ def help_page(request: HttpRequest) -> HttpResponse:
         request,
         "accounts/help.html",
         {"phone": phone_line_status(), "message_form": form, "sent": sent},
-        status=429 if form.errors.get("__all__") and "Too many" in str(form.errors) else 200,
     )

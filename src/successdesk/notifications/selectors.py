@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from successdesk.accounts.models import User
 
+from .models import NotificationPreference
+
 
 def designated_contacts_following(customer_id: int) -> list[str]:
     """The e-mail addresses of the customer's designated contacts who chose to hear about
@@ -17,3 +19,8 @@ def designated_contacts_following(customer_id: int) -> list[str]:
         .values_list("email", flat=True)
         .distinct()
     )
+
+
+def follows_all_customer_cases(user: User) -> bool:
+    """Whether ``user`` chose to be e-mailed about every case of their customer."""
+    return NotificationPreference.objects.filter(user=user, all_customer_cases=True).exists()

@@ -6,13 +6,13 @@ rule's message and its status (4xx), and nothing is written.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from successdesk.accounts.contact_forms import DesignateForm, EmailChangeForm, TransferForm
@@ -32,10 +32,11 @@ from successdesk.accounts.contacts import (
     roster_user,
 )
 from successdesk.accounts.http import AuthedRequest
-from successdesk.accounts.models import Customer, DesignatedContact
+from successdesk.accounts.models import Customer, User
 from successdesk.accounts.network import client_ip
 from successdesk.accounts.selectors import (
     customer_users,
+    designation_get,
     is_designated_contact,
     roster_of,
     training_of,
@@ -43,31 +44,19 @@ from successdesk.accounts.selectors import (
 from successdesk.domain.errors import DomainError, NotFound, PermissionDenied
 from successdesk.packages.errors import NoCurrentSubscription
 from successdesk.packages.overview import package_overview
-from successdesk.web import refuse
+from successdesk.web import View, customer_only, refuse
 
 
 def _customer(request: AuthedRequest) -> Customer:
-    if request.user.customer is None:
+    if request.user.customer is None:  # not reached behind customer_only; for the types
         raise Http404
     return request.user.customer
-
-
-def _designation(customer: Customer, pk: int) -> DesignatedContact:
-    contact = (
-        DesignatedContact.objects.select_related("customer", "user")
-        .filter(pk=pk, customer=customer)
-        .first()
-    )
-    if contact is None:
-        raise Http404
-    return contact
 
 
 # --- Our package ----------------------------------------------------------------------------
 
 
-@never_cache
-@login_required
+@customer_only
 @require_GET
 def package(request: AuthedRequest) -> HttpResponse:
     customer = _customer(request)
@@ -109,14 +98,13 @@ def _roster_page(
     return render(request, "portal/account/contacts.html", context, status=status)
 
 
-@never_cache
-@login_required
+@customer_only
 @require_GET
 def contacts(request: AuthedRequest) -> HttpResponse:
     return _roster_page(request)
 
 
-@login_required
+@customer_only
 @require_POST
 def contact_add(request: AuthedRequest) -> HttpResponse:
     customer = _customer(request)
@@ -158,10 +146,10 @@ def contact_add(request: AuthedRequest) -> HttpResponse:
     return redirect("portal:account_contacts")
 
 
-@login_required
+@customer_only
 @require_POST
 def contact_remove(request: AuthedRequest, pk: int) -> HttpResponse:
-    contact = _designation(_customer(request), pk)
+    contact = designation_get(_customer(request), pk)
     try:
         designated_contact_remove(actor=request.user, contact=contact, ip=client_ip(request))
     except DomainError as exc:
@@ -170,7 +158,7 @@ def contact_remove(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("portal:account_contacts")
 
 
-@login_required
+@customer_only
 @require_POST
 def contact_transfer(request: AuthedRequest) -> HttpResponse:
     customer = _customer(request)
@@ -203,7 +191,7 @@ def contact_transfer(request: AuthedRequest) -> HttpResponse:
 
 def _refused(request: AuthedRequest, exc: DomainError) -> HttpResponse:
     if isinstance(exc, NotFound):
-        raise Http404(exc.message)
+        raise exc  # 404 (customer_only)
     return render(
         request, "portal/account/refused.html", {"message": exc.message}, status=exc.status
     )
@@ -236,8 +224,7 @@ def _users_page(
     )
 
 
-@never_cache
-@login_required
+@customer_only
 @require_GET
 def users(request: AuthedRequest) -> HttpResponse:
     _customer(request)
@@ -248,43 +235,67 @@ def users(request: AuthedRequest) -> HttpResponse:
     return _users_page(request)
 
 
-@login_required
-@require_POST
-def user_action(request: AuthedRequest, user_id: int, action: str) -> HttpResponse:
-    _customer(request)
-    try:
-        user = contact_power_target(actor=request.user, user_id=user_id)
-    except DomainError as exc:
-        return _refused(request, exc)
-    ip = client_ip(request)
-    try:
-        if action == "reset":
-            user_password_reset_send(actor=request.user, user=user, ip=ip)
-            done = f"We e-mailed {user.email} a link to choose a new password."
-        elif action == "unlock":
-            cleared = user_unlock(actor=request.user, user=user, ip=ip)
-            done = (
-                f"{user.email} can sign in again."
-                if cleared
-                else f"{user.email} was not locked out; nothing to clear."
-            )
-        else:
-            form = EmailChangeForm(request.POST, auto_id=f"id_user_{user.pk}_%s")
-            if not form.is_valid():
-                return _users_page(request, email_form=(user.pk, form), status=400)
-            try:
-                change = user_email_change(
-                    actor=request.user, user=user, email=form.cleaned_data["email"], ip=ip
-                )
-            except DomainError as exc:
-                refuse(form, exc)
-                return _users_page(request, email_form=(user.pk, form), status=exc.status)
-            done = (
-                f"We e-mailed {change.new_email} a link to confirm the change. {user.email} "
-                "keeps signing in with the current address until the link is confirmed; we "
-                "told the current address too."
-            )
-    except DomainError as exc:
-        return _users_page(request, error=exc.message, status=exc.status)
-    messages.success(request, done)
+UserAction = Callable[[AuthedRequest, User], HttpResponse]
+
+
+def _target_user(action: UserAction) -> View:
+    """A designated contact's action on one user of their customer (POST), given that user:
+    another customer's user or no user is a 404, an actor who may not act a refusal page.
+    The action's own refusals show on the users page."""
+
+    @customer_only
+    @require_POST
+    @wraps(action)
+    def view(request: AuthedRequest, user_id: int) -> HttpResponse:
+        try:
+            user = contact_power_target(actor=request.user, user_id=user_id)
+        except DomainError as exc:
+            return _refused(request, exc)
+        try:
+            return action(request, user)
+        except DomainError as exc:
+            return _users_page(request, error=exc.message, status=exc.status)
+
+    return view
+
+
+def _done(request: AuthedRequest, message: str) -> HttpResponse:
+    messages.success(request, message)
     return redirect("portal:account_users")
+
+
+@_target_user
+def password_reset_for(request: AuthedRequest, user: User) -> HttpResponse:
+    user_password_reset_send(actor=request.user, user=user, ip=client_ip(request))
+    return _done(request, f"We e-mailed {user.email} a link to choose a new password.")
+
+
+@_target_user
+def unlock_for(request: AuthedRequest, user: User) -> HttpResponse:
+    cleared = user_unlock(actor=request.user, user=user, ip=client_ip(request))
+    return _done(
+        request,
+        f"{user.email} can sign in again."
+        if cleared
+        else f"{user.email} was not locked out; nothing to clear.",
+    )
+
+
+@_target_user
+def email_change_for(request: AuthedRequest, user: User) -> HttpResponse:
+    form = EmailChangeForm(request.POST, auto_id=f"id_user_{user.pk}_%s")
+    if not form.is_valid():
+        return _users_page(request, email_form=(user.pk, form), status=400)
+    try:
+        change = user_email_change(
+            actor=request.user, user=user, email=form.cleaned_data["email"], ip=client_ip(request)
+        )
+    except DomainError as exc:
+        refuse(form, exc)
+        return _users_page(request, email_form=(user.pk, form), status=exc.status)
+    return _done(
+        request,
+        f"We e-mailed {change.new_email} a link to confirm the change. {user.email} keeps "
+        "signing in with the current address until the link is confirmed; we told the "
+        "current address too.",
+    )

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.cache import never_cache
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from successdesk.accounts.http import AuthedRequest
@@ -22,19 +21,17 @@ from successdesk.cases.selectors import (
     cases_filter,
     cases_visible_to,
 )
-from successdesk.domain.errors import DomainError, NotFound
+from successdesk.domain.errors import DomainError
 from successdesk.domain.lifecycle import customer_visible_label
 from successdesk.intake.phone import phone_line
 from successdesk.intake.services import CaseDraft, case_open_portal
-from successdesk.notifications.models import NotificationPreference
+from successdesk.notifications.selectors import follows_all_customer_cases
 from successdesk.notifications.services import preference_follow_all_cases
-from successdesk.web import attachment_response, refuse, require_customer
+from successdesk.web import attachment_response, customer_only, flash_refusal, refuse
 
 
-@never_cache
-@login_required
+@customer_only
 def case_list(request: AuthedRequest) -> HttpResponse:
-    require_customer(request)
     status = request.GET.get("status", "open")
     qs = cases_filter(
         cases_visible_to(request.user), status=status or None, q=request.GET.get("q")
@@ -43,9 +40,7 @@ def case_list(request: AuthedRequest) -> HttpResponse:
     for case in page:
         case.customer_label = customer_visible_label(case.status)  # type: ignore[attr-defined]
     designated = is_designated_contact(request.user)
-    following = NotificationPreference.objects.filter(
-        user=request.user, all_customer_cases=True
-    ).exists()
+    following = follows_all_customer_cases(request.user)
     return render(
         request,
         "portal/cases/list.html",
@@ -53,16 +48,12 @@ def case_list(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@login_required
+@customer_only
 @require_POST
 def follow_all_cases(request: AuthedRequest) -> HttpResponse:
-    require_customer(request)
     follow = request.POST.get("follow") == "1"
-    try:
+    with flash_refusal(request):
         preference_follow_all_cases(user=request.user, follow=follow)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(
             request,
             "You will be e-mailed about every case." if follow else "You follow your own cases.",
@@ -70,11 +61,9 @@ def follow_all_cases(request: AuthedRequest) -> HttpResponse:
     return redirect("portal:cases")
 
 
-@never_cache
-@login_required
+@customer_only
 @require_http_methods(["GET", "POST"])
 def case_new(request: AuthedRequest) -> HttpResponse:
-    require_customer(request)
     form = CaseForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -97,22 +86,15 @@ def case_new(request: AuthedRequest) -> HttpResponse:
                 request, f"Case {case.number} is open. We e-mailed you a confirmation."
             )
             return redirect("portal:case", number=case.number)
-    from django.utils import timezone
-
     return render(
         request, "portal/cases/new.html", {"form": form, "phone": phone_line(timezone.now())}
     )
 
 
-@never_cache
-@login_required
+@customer_only
 @require_http_methods(["GET", "POST"])
 def case_detail(request: AuthedRequest, number: str) -> HttpResponse:
-    require_customer(request)
-    try:
-        case = case_get(user=request.user, number=number)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    case = case_get(user=request.user, number=number)
     form = ReplyForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -142,13 +124,12 @@ def case_detail(request: AuthedRequest, number: str) -> HttpResponse:
     )
 
 
-@login_required
+@customer_only
 @require_POST
 def case_resolve(request: AuthedRequest, number: str) -> HttpResponse:
     """The customer says the case is solved (an "other solution" in their words)."""
-    require_customer(request)
-    try:
-        case = case_get(user=request.user, number=number)
+    case = case_get(user=request.user, number=number)
+    with flash_refusal(request):
         case_transition(
             case=case,
             to="resolved",
@@ -156,21 +137,12 @@ def case_resolve(request: AuthedRequest, number: str) -> HttpResponse:
             resolution="other",
             summary=request.POST.get("summary", "").strip() or "Solved, as the customer confirmed.",
         )
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-    except DomainError as exc:
-        messages.error(request, exc.message)
     return redirect("portal:case", number=number)
 
 
-@never_cache
-@login_required
+@customer_only
 def attachment_download(request: AuthedRequest, pk: int) -> FileResponse:
-    require_customer(request)
-    try:
-        found = attachment_get(user=request.user, pk=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    found = attachment_get(user=request.user, pk=pk)
     return attachment_response(
         found.file.open("rb"), name=found.original_name, content_type=found.content_type
     )

@@ -6,13 +6,11 @@ from __future__ import annotations
 import io
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from successdesk.accounts.http import AuthedRequest
@@ -33,15 +31,13 @@ from successdesk.service_requests.selectors import (
     usage_view,
 )
 from successdesk.service_requests.services import service_request_submit
-from successdesk.web import attachment_response, refuse, require_customer
+from successdesk.web import attachment_response, customer_only, flash_refusal, refuse
 
 # --- Service requests ---------------------------------------------------------------------
 
 
-@never_cache
-@login_required
+@customer_only
 def request_list(request: AuthedRequest) -> HttpResponse:
-    require_customer(request)
     status = request.GET.get("status", "")
     qs = requests_filter(requests_visible_to(request.user), status=status or None)
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
@@ -51,13 +47,11 @@ def request_list(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@never_cache
-@login_required
+@customer_only
 @require_http_methods(["GET", "POST"])
 def request_new(request: AuthedRequest) -> HttpResponse:
     """The form says what is left this month before anything is typed; kinds whose pool is
     used up (or not in the package) are not offered."""
-    require_customer(request)
     usage = usage_view(request.user.customer, timezone.now())  # type: ignore[arg-type]
     form = ServiceRequestForm(
         request.POST or None, request.FILES or None, initial={"kind": request.GET.get("kind")}
@@ -80,14 +74,9 @@ def request_new(request: AuthedRequest) -> HttpResponse:
     return render(request, "portal/services/new.html", {"form": form, "usage": usage})
 
 
-@never_cache
-@login_required
+@customer_only
 def request_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    require_customer(request)
-    try:
-        item = request_get(user=request.user, number=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    item = request_get(user=request.user, number=pk)
     attachments, events = request_history(item)
     return render(
         request,
@@ -96,24 +85,18 @@ def request_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-@never_cache
-@login_required
+@customer_only
 def request_attachment(request: AuthedRequest, pk: int) -> FileResponse:
-    require_customer(request)
-    try:
-        found = attachment_get(user=request.user, pk=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    found = attachment_get(user=request.user, pk=pk)
     return attachment_response(
         found.file.open("rb"), name=found.original_name, content_type=found.content_type
     )
 
 
-@login_required
+@customer_only
 @require_POST
 def exclusion_hint(request: AuthedRequest) -> HttpResponse:
     """htmx: what the text being typed seems to ask for that the package excludes."""
-    require_customer(request)
     post = request.POST
     hints = exclusion_check(
         customer=request.user.customer,
@@ -126,16 +109,12 @@ def exclusion_hint(request: AuthedRequest) -> HttpResponse:
 # --- Remote-access consent (on the case page) ---------------------------------------------
 
 
-@login_required
+@customer_only
 @require_POST
 def remote_access_answer(request: AuthedRequest, number: str, pk: int) -> HttpResponse:
-    require_customer(request)
-    try:
-        case = case_get(user=request.user, number=number)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    case = case_get(user=request.user, number=number)
     action = request.POST.get("action", "")
-    try:
+    with flash_refusal(request):
         if action == "revoke":
             remote_access_revoke(case=case, grant_id=pk, by=request.user)
             messages.success(request, "Access is revoked: it ended now.")
@@ -153,10 +132,6 @@ def remote_access_answer(request: AuthedRequest, number: str, pk: int) -> HttpRe
                 if grant.expires_at
                 else "Access denied: nothing will be accessed.",
             )
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-    except DomainError as exc:
-        messages.error(request, exc.message)
     return redirect("portal:case", number=case.number)
 
 
@@ -172,10 +147,8 @@ def _library_refusal(request: AuthedRequest, exc: DomainError) -> HttpResponse:
     )
 
 
-@never_cache
-@login_required
+@customer_only
 def library(request: AuthedRequest) -> HttpResponse:
-    require_customer(request)
     try:
         library_access(request.user, timezone.now())
     except DomainError as exc:
@@ -196,29 +169,24 @@ def library(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@never_cache
-@login_required
+@customer_only
 def library_item(request: AuthedRequest, slug: str) -> HttpResponse:
-    require_customer(request)
     try:
         library_access(request.user, timezone.now())
-        item = item_get(slug=slug)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
     except DomainError as exc:
         return _library_refusal(request, exc)
+    item = item_get(slug=slug)
     return render(
         request, "portal/services/library_item.html", {"item": item, "notice": ip_notice()}
     )
 
 
-@login_required
+@customer_only
 def library_download(request: AuthedRequest, slug: str) -> HttpResponseBase:
-    require_customer(request)
     try:
         found = content_download(user=request.user, slug=slug)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    except NotFound:
+        raise  # no such item: 404 (customer_only)
     except DomainError as exc:
         return _library_refusal(request, exc)
     response = attachment_response(

@@ -13,20 +13,17 @@ urlpatterns = [
     path("account/users/", account.users, name="account_users"),
     path(
         "account/users/<int:user_id>/reset-password/",
-        account.user_action,
-        {"action": "reset"},
+        account.password_reset_for,
         name="account_user_reset",
     ),
     path(
         "account/users/<int:user_id>/unlock/",
-        account.user_action,
-        {"action": "unlock"},
+        account.unlock_for,
         name="account_user_unlock",
     ),
     path(
         "account/users/<int:user_id>/email/",
-        account.user_action,
-        {"action": "email"},
+        account.email_change_for,
         name="account_user_email",
     ),
 ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
 
 from django.http import HttpResponse
@@ -10,26 +9,12 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from successdesk.accounts.http import AuthedRequest
-from successdesk.web import staff_only
+from successdesk.web import csv_response, staff_only
 
 from . import selectors, tables
 from .forms import PeriodForm, SlaPeriodForm
 from .selectors import Period
 from .tables import Table
-
-
-def _csv(name: str, table: Table) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(table.header)
-    writer.writerows([_safe(cell) for cell in row] for row in table.rows)
-    return response
-
-
-def _safe(cell: str) -> str:
-    """Keep spreadsheet programs from running a cell as a formula (CSV injection)."""
-    return f"'{cell}" if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
 
 
 def _query(request: AuthedRequest) -> str:
@@ -48,7 +33,7 @@ def _page(
     form: PeriodForm | None = None,
 ) -> HttpResponse:
     if table is not None and request.GET.get("format") == "csv":
-        return _csv(name, table)
+        return csv_response(name, table.header, table.rows)
     context = {
         "title": title,
         "explanation": explanation,

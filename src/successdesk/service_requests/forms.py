@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 
 from successdesk.cases.forms import MultipleFileField
-from successdesk.domain.service_flow import PRIORITIES, RequestStatus, ServiceKind
+from successdesk.domain.service_flow import PRIORITIES, RequestStatus, ServiceKind, allowed_next
 
 KIND_CHOICES = [(k.value, k.label) for k in ServiceKind]
 
@@ -31,7 +31,10 @@ class ServiceRequestForm(forms.Form):
 
 
 class AdvanceForm(forms.Form):
-    to = forms.ChoiceField(choices=[(s.value, s.label) for s in RequestStatus])
+    """Move a request on: the select offers the steps its status allows now (any status is
+    accepted as input, so that one no longer allowed gets the rule's refusal)."""
+
+    to = forms.ChoiceField(choices=[(s.value, s.label) for s in RequestStatus], label="Move to")
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
@@ -69,6 +72,13 @@ class AdvanceForm(forms.Form):
                 }
             )
         return rows
+
+    def __init__(self, *args: Any, item: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        steps = sorted(allowed_next(item.status))
+        self.fields["to"].widget.choices = [(t.value, t.label) for t in steps]
+        self.has_next_step = bool(steps)
 
 
 class ExtraForm(forms.Form):

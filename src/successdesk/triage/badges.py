@@ -9,12 +9,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from html import escape
+
+from django.utils.safestring import SafeString, mark_safe
 
 from successdesk.cases.clocks import KINDS, calendar_of
 from successdesk.cases.models import Case
 from successdesk.domain.calendars import BusinessCalendar
 from successdesk.domain.sla import ClockKind, ClockState, SlaClock
 from successdesk.domain.sla_text import format_duration
+from successdesk.web import short_when
 
 LABELS: dict[ClockKind, str] = {"first_response": "Response", "resolution": "Resolution"}
 TONES: dict[ClockState, str] = {
@@ -108,3 +112,25 @@ def badges_of(case: Case, at: datetime, calendars: Calendars | None = None) -> l
 def badges_by_case(cases: Iterable[Case], at: datetime) -> dict[int, list[SlaBadge]]:
     calendars = Calendars()
     return {case.pk: badges_of(case, at, calendars) for case in cases}
+
+
+def _pill(badge: SlaBadge) -> str:
+    # Called for every clock of every row of a queue page: the standard library's escape
+    # (what Django's calls), without format_html's per-argument work.
+    title = (
+        f' title="{escape(badge.label)} due {escape(short_when(badge.due_at, year=True))}"'
+        if badge.due_at and badge.state not in ("met", "missed")  # no due time once stopped
+        else ""
+    )
+    time_text = f" · {escape(badge.time_text)}" if badge.time_text else ""
+    return (
+        f'<span class="pill {escape(badge.tone)}"{title}>'
+        f"{escape(badge.label)} {escape(badge.words)}{time_text}</span> "
+    )
+
+
+def sla_pills_html(badges: list[SlaBadge]) -> SafeString:
+    """The SLA pills of a case (one per clock, "no SLA" without clocks), as safe HTML."""
+    if not badges:
+        return mark_safe('<span class="pill">no SLA</span>')
+    return mark_safe("".join(_pill(badge) for badge in badges))  # noqa: S308 (all escaped)

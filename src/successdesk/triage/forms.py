@@ -10,6 +10,9 @@ from successdesk.accounts.models import Customer, SupportTeam
 from successdesk.cases.models import Case
 from successdesk.domain.intake import SEVERITIES
 
+from .selectors import triage_panel
+from .services import TRIAGE_ROLES
+
 
 class TriageForm(forms.Form):
     category = forms.CharField(max_length=60, help_text="e.g. integration, campaign, hub, api.")
@@ -62,3 +65,28 @@ class LinkCustomerForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "link")
         super().__init__(*args, **kwargs)
+
+
+def panel_context(
+    case: Case,
+    user: Any,
+    *,
+    form: TriageForm | None = None,
+    link_form: LinkCustomerForm | None = None,
+    verify_error: str = "",
+) -> dict[str, Any]:
+    """What the triage panel shows: its forms and what ``triage_panel`` reads (where the
+    rules send the case, the last documentation; for an unverified public message, the
+    customer user its address matched (to verify) and the customer to link it to)."""
+    panel = triage_panel(case)
+    return {
+        "verify_candidate": panel.verify_candidate,
+        "verify_error": verify_error,
+        "case": case,
+        "can_triage": user.has_role(*TRIAGE_ROLES),
+        "form": form or TriageForm.for_case(case),
+        "link_form": link_form or (LinkCustomerForm() if case.customer_id is None else None),
+        "suggested_team": panel.suggested_team,
+        "suggested_rule": panel.suggested_rule,
+        "record": panel.record,
+    }

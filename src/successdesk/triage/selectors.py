@@ -252,3 +252,26 @@ def queue_page(
 def triage_record(case: Case) -> CaseEvent | None:
     """The case's latest triage documentation (category, severity, reproduction notes)."""
     return case.events.filter(kind="triaged").select_related("actor").order_by("-at", "-id").first()
+
+
+@dataclass(frozen=True)
+class TriagePanel:
+    """What the triage panel reads: where the rules send the case, its last documentation
+    and, for an unverified public message, the customer user its address matched."""
+
+    suggested_team: SupportTeam | None
+    suggested_rule: RoutingRule | None
+    record: CaseEvent | None
+    verify_candidate: User | None
+
+
+def triage_panel(case: Case) -> TriagePanel:
+    suggestion = routing_suggestion(case_facts(case))
+    return TriagePanel(
+        suggested_team=suggestion[0] if suggestion else None,
+        suggested_rule=suggestion[1] if suggestion else None,
+        record=triage_record(case),
+        verify_candidate=(
+            case.sender_match if not case.is_verified and case.sender_match_id else None
+        ),
+    )
