@@ -32,7 +32,7 @@ from django.utils import timezone
 from successdesk.accounts import services as accounts
 from successdesk.accounts.models import Customer, SupportTeam, User
 from successdesk.cases.models import Case, CaseSequence
-from successdesk.cases.services import CaseDraft, case_open
+from successdesk.intake.services import CaseDraft, case_open_phone
 from successdesk.domain.intake import Source
 from successdesk.packages import services as packages
 from successdesk.packages.models import PackageVersion
@@ -65,8 +65,7 @@ templates = []
 for version in latest.values():
     customer = Customer.objects.filter(subscriptions__package_version=version).first()
     for severity in (1, 2, 3, 4):
-        case = case_open(
-            source=Source.PHONE,
+        case = case_open_phone(
             customer=customer,
             created_by=triage,
             draft=CaseDraft(subject="Template case", description="For the benchmark.",

@@ -12,8 +12,7 @@ from successdesk.accounts.active import CustomerInactive
 from successdesk.accounts.models import Customer, User
 from successdesk.accounts.services import token_create
 from successdesk.cases.models import Case
-from successdesk.cases.services import CaseDraft, case_open
-from successdesk.domain.intake import Source
+from successdesk.intake.services import CaseDraft, case_open_phone, case_open_portal
 from successdesk.service_requests.models import ServiceRequest
 from successdesk.service_requests.services import service_request_submit
 from tests.conftest import PASSWORD, bearer, signed_in
@@ -75,8 +74,7 @@ def test_staff_cannot_log_a_phone_case_for_a_deactivated_customer(
 ) -> None:
     deactivate(premier_northwind)
     with pytest.raises(CustomerInactive):
-        case_open(
-            source=Source.PHONE,
+        case_open_phone(
             draft=CaseDraft(subject="Hub down", description="Nobody signs in", severity=1),
             customer=premier_northwind,
             created_by=triage_agent,
@@ -103,8 +101,7 @@ def test_no_case_or_service_request_is_opened_for_a_deactivated_customer(
     deactivate(premier_northwind)
     northwind_user.refresh_from_db()
     with pytest.raises(CustomerInactive):
-        case_open(
-            source=Source.PORTAL,
+        case_open_portal(
             draft=CaseDraft(subject="Badges", description="Badges missing", severity=3),
             requester=northwind_user,
         )

@@ -13,7 +13,6 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from successdesk.accounts import demo_roster
 from successdesk.accounts.models import (
     AuditEntry,
     Customer,
@@ -24,6 +23,7 @@ from successdesk.accounts.models import (
     User,
 )
 from successdesk.notifications.delivery import deliver_due
+from successdesk.ops.demo import roster as demo_roster
 from tests.conftest import Mailbox, signed_in
 from tests.rostering import designate, person, subscribe, train, trained
 

@@ -10,14 +10,13 @@ from successdesk.accounts.models import Customer, DesignatedContact, User
 from successdesk.accounts.selectors import is_designated_contact
 from successdesk.accounts.services import user_ensure
 from successdesk.cases.models import Case
-from successdesk.cases.services import CaseDraft, case_open
-from successdesk.domain.intake import Source
+from successdesk.intake.services import CaseDraft, case_open_portal
 from tests.conftest import PASSWORD, designate, signed_in
 
 
 def _case(user: User) -> Case:
     draft = CaseDraft(subject="Exports time out", description="Since Monday.", severity=3)
-    return case_open(source=Source.PORTAL, draft=draft, requester=user)
+    return case_open_portal(draft=draft, requester=user)
 
 
 def _reads(sql: list[dict[str, str]], table: str) -> int:

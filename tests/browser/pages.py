@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import Browser, Page
 
-from successdesk.demo import DEMO_PASSWORD
+from successdesk.ops.demo import DEMO_PASSWORD
 
 PUBLIC_PAGES = [
     "/login/",

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page
 
-from successdesk.demo import load_demo
+from successdesk.ops.demo import load_demo
 
 from .pages import VISITORS, signed_in_page, visit_every_page
 

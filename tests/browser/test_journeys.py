@@ -102,14 +102,12 @@ def test_a_designated_contact_approves_remote_access_and_meets_the_fair_usage_li
     support_agent: User,
     media_root: Any,
 ) -> None:
-    from successdesk.cases.services import CaseDraft, case_open
-    from successdesk.domain.intake import Source
+    from successdesk.intake.services import CaseDraft, case_open_portal
     from successdesk.service_requests.services import service_request_submit
     from tests.conftest import designate
 
     designate(northwind_user)
-    case = case_open(
-        source=Source.PORTAL,
+    case = case_open_portal(
         requester=northwind_user,
         draft=CaseDraft(subject="Leaderboard empty", description="No points shown", severity=2),
     )

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Browser
 
 from successdesk.accounts.models import Customer, User
-from successdesk.demo import load_demo
+from successdesk.ops.demo import load_demo
 from tests.conftest import PASSWORD
 
 from .conftest import SCREENSHOTS

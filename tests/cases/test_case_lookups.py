@@ -10,16 +10,16 @@ from django.db import transaction
 
 from successdesk.accounts.models import Customer, User
 from successdesk.accounts.services import token_create
+from successdesk.cases.lifecycle import case_assign
 from successdesk.cases.models import Case
 from successdesk.cases.numbers import case_number_next, case_number_normal
-from successdesk.cases.services import CaseDraft, case_assign, case_open
-from successdesk.domain.intake import Source
+from successdesk.intake.services import CaseDraft, case_open_portal
 from tests.conftest import bearer, signed_in
 
 
 def _case(user: User) -> Case:
     draft = CaseDraft(subject="Exports time out", description="Since Monday.", severity=3)
-    return case_open(source=Source.PORTAL, draft=draft, requester=user)
+    return case_open_portal(draft=draft, requester=user)
 
 
 def test_a_case_number_in_any_letter_case_opens_the_case_in_portal_console_and_api(

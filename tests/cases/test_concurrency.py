@@ -8,8 +8,7 @@ from django.db import connection, connections
 
 from successdesk.accounts import services as accounts
 from successdesk.cases.models import Case
-from successdesk.cases.services import CaseDraft, case_open
-from successdesk.domain.intake import Source
+from successdesk.intake.services import CaseDraft, case_open_api
 from successdesk.packages.catalog import catalog_load
 from tests.conftest import subscribe
 
@@ -28,8 +27,7 @@ def test_50_concurrent_intakes_get_50_distinct_numbers() -> None:
         try:
             if n < 10:
                 start.wait(timeout=10)
-            case = case_open(
-                source=Source.API,
+            case = case_open_api(
                 requester=user,
                 draft=CaseDraft(subject=f"Case {n}", description="Concurrent", severity=3),
             )

@@ -8,10 +8,10 @@ from django.test import Client
 
 from successdesk.accounts.models import Customer, User
 from successdesk.cases.conversation import comment_add, diagnostics_request
+from successdesk.cases.lifecycle import case_transition
 from successdesk.cases.models import Case, CaseEvent, DiagnosticRequest
-from successdesk.cases.services import CaseDraft, case_open, case_transition
 from successdesk.domain.errors import DomainError
-from successdesk.domain.intake import Source
+from successdesk.intake.services import CaseDraft, case_open_portal
 from tests.conftest import signed_in
 
 # Tuesday 24 Nov 2026, 10:00 in Toronto (15:00 UTC): inside business hours.
@@ -20,8 +20,7 @@ T0 = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
 
 @pytest.fixture
 def case(premier_northwind: Customer, northwind_user: User) -> Case:
-    return case_open(
-        source=Source.PORTAL,
+    return case_open_portal(
         requester=northwind_user,
         draft=CaseDraft(subject="Badges missing", description="No badges shown", severity=3),
         at=T0,

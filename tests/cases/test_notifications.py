@@ -4,16 +4,14 @@ import pytest
 
 from successdesk.accounts.models import Customer, User
 from successdesk.cases.conversation import comment_add
-from successdesk.cases.services import CaseDraft, case_open
-from successdesk.domain.intake import Source
+from successdesk.intake.services import CaseDraft, case_open_portal
 from successdesk.notifications.delivery import deliver_due
 from successdesk.notifications.models import Notification
 from tests.conftest import Mailbox
 
 
 def open_case(user: User) -> str:
-    case = case_open(
-        source=Source.PORTAL,
+    case = case_open_portal(
         requester=user,
         draft=CaseDraft(
             subject="Leaderboard frozen", description="It stopped updating", severity=2

@@ -14,9 +14,8 @@ from django.db import DatabaseError, connection
 
 from successdesk.accounts.models import Customer, User
 from successdesk.cases.models import Attachment, Case
-from successdesk.cases.services import CaseDraft, case_open
-from successdesk.domain.intake import Source
-from successdesk.sweeps import SWEEPS
+from successdesk.intake.services import CaseDraft, case_open_portal
+from successdesk.ops.sweeps import SWEEPS
 
 
 def _draft(name: str) -> CaseDraft:
@@ -40,7 +39,7 @@ def _age(paths: set[Path], hours: float) -> None:
 def test_the_sweep_removes_the_file_of_a_rolled_back_intake_and_keeps_a_referenced_one(
     premier_northwind: Customer, northwind_user: User, media_root: Any
 ) -> None:
-    kept = case_open(source=Source.PORTAL, draft=_draft("kept.log"), requester=northwind_user)
+    kept = case_open_portal(draft=_draft("kept.log"), requester=northwind_user)
     referenced = _files(media_root)
     assert len(referenced) == 1
 
@@ -52,7 +51,7 @@ def test_the_sweep_removes_the_file_of_a_rolled_back_intake_and_keeps_a_referenc
         )
     try:
         with pytest.raises(DatabaseError):
-            case_open(source=Source.PORTAL, draft=_draft("lost.log"), requester=northwind_user)
+            case_open_portal(draft=_draft("lost.log"), requester=northwind_user)
     finally:
         with connection.cursor() as cursor:
             cursor.execute("DROP TRIGGER refuse_attachment")

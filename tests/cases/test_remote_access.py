@@ -14,17 +14,15 @@ from successdesk.accounts import services as accounts
 from successdesk.accounts.models import AuditEntry, Customer, User
 from successdesk.cases.models import Case, CaseEvent, RemoteAccessGrant
 from successdesk.cases.remote_access import remote_access_active, remote_access_record_expiries
-from successdesk.cases.services import CaseDraft, case_open
 from successdesk.domain.errors import NotFound
-from successdesk.domain.intake import Source
+from successdesk.intake.services import CaseDraft, case_open_portal
 from tests.conftest import PASSWORD, designate, signed_in
 
 SECRET = "Zoom 555-0100, passcode 9876"
 
 
 def open_case(user: User, subject: str = "Hub shows a blank page") -> Case:
-    return case_open(
-        source=Source.PORTAL,
+    return case_open_portal(
         requester=user,
         draft=CaseDraft(subject=subject, description="Since this morning.", severity=3),
     )
@@ -302,8 +300,8 @@ def test_a_grant_s_duration_reads_as_words_on_the_pages_and_in_the_mail(
 def test_a_request_for_a_case_resolved_meanwhile_is_refused_and_nothing_is_asked(
     case: Case, support_agent: User
 ) -> None:
+    from successdesk.cases.lifecycle import case_transition
     from successdesk.cases.remote_access import remote_access_request
-    from successdesk.cases.services import case_transition
     from successdesk.domain.errors import DomainError
 
     stale = Case.objects.get(pk=case.pk)  # the page staff loaded before someone resolved it

@@ -21,8 +21,7 @@ from successdesk.accounts.models import Customer, User
 from successdesk.accounts.services import token_create, user_ensure
 from successdesk.cases.conversation import comment_add
 from successdesk.cases.models import Case, CaseEvent
-from successdesk.cases.services import CaseDraft, case_open
-from successdesk.domain.intake import Source
+from successdesk.intake.services import CaseDraft, case_open_contact_form
 from successdesk.notifications.delivery import deliver_due
 from successdesk.notifications.services import preference_follow_all_cases
 from successdesk.triage.selectors import queue_page, queue_triage
@@ -173,8 +172,7 @@ def test_a_confirmation_link_expires_after_the_configured_hours(
     premier_northwind: Customer, northwind_user: User, smtp_server: Mailbox, settings: Any
 ) -> None:
     days_ago = timezone.now() - timedelta(hours=settings.SENDER_CONFIRMATION_HOURS + 1)
-    old = case_open(
-        source=Source.CONTACT_FORM,
+    old = case_open_contact_form(
         draft=CaseDraft(
             subject="Old message",
             description=DESCRIPTION,

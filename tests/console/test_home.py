@@ -9,16 +9,13 @@ from django.utils import timezone
 from successdesk.accounts import services as accounts
 from successdesk.accounts.models import Customer, User
 from successdesk.cases.models import Case
-from successdesk.cases.services import CaseDraft, case_open
-from successdesk.domain.intake import Source
+from successdesk.intake.services import CaseDraft, case_open_portal
 from tests.conftest import signed_in
 
 
 def opened(user: User, subject: str, *, severity: int, days_ago: int = 0) -> Case:
-    return case_open(
-        source=Source.PORTAL,
+    return case_open_portal(
         requester=user,
-        customer=user.customer,
         draft=CaseDraft(subject=subject, description="It broke.", severity=severity),
         at=timezone.now() - timedelta(days=days_ago),
     )

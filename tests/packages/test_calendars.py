@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from successdesk.accounts.models import User
-from successdesk.accounts.phone import phone_line_status
+from successdesk.intake.phone import phone_line_status
 from successdesk.packages.calendars import parse_weekly_hours, vendor_phone_calendar
 from successdesk.packages.catalog import catalog_load
 from successdesk.packages.models import Calendar, CalendarClosure

@@ -6,18 +6,15 @@ from datetime import date
 
 from successdesk.accounts.models import Customer, User
 from successdesk.cases.models import Case
-from successdesk.cases.services import CaseDraft, case_open
-from successdesk.domain.intake import Source
+from successdesk.intake.services import CaseDraft, case_open_portal
 from successdesk.packages.models import UsageCounter
 from successdesk.packages.selectors import customer_today
 from tests.conftest import PASSWORD, designate, signed_in
 
 
 def opened(user: User, subject: str, status: str = "new") -> Case:
-    case = case_open(
-        source=Source.PORTAL,
+    case = case_open_portal(
         requester=user,
-        customer=user.customer,
         draft=CaseDraft(subject=subject, description="It broke.", severity=3),
     )
     Case.objects.filter(pk=case.pk).update(status=status)

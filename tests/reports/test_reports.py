@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 
 from successdesk.accounts.models import Customer, User
 from successdesk.cases.conversation import comment_add
+from successdesk.cases.lifecycle import case_transition
 from successdesk.cases.models import Case
-from successdesk.cases.services import case_transition
 from successdesk.packages.models import UsageCounter
 from successdesk.reports.selectors import (
     Period,

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from successdesk.accounts.models import User
 from successdesk.cases.models import Case
-from successdesk.demo import load_demo
+from successdesk.ops.demo import load_demo
 
 EXAMPLES = int(os.environ.get("FORM_FUZZ_EXAMPLES", "12"))
 HOSTILE = st.sampled_from(
@@ -150,11 +150,9 @@ def test_every_form_survives_random_and_hostile_input(db: None, media_root: Any)
 def test_hostile_ids_in_staff_forms_are_refused_not_crashed_on(
     raw: str, premier_northwind: Any, northwind_user: User, support_agent: User
 ) -> None:
-    from successdesk.cases.services import CaseDraft, case_open
-    from successdesk.domain.intake import Source
+    from successdesk.intake.services import CaseDraft, case_open_portal
 
-    case = case_open(
-        source=Source.PORTAL,
+    case = case_open_portal(
         requester=northwind_user,
         draft=CaseDraft(subject="s", description="d", severity=3),
     )

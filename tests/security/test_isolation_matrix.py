@@ -26,10 +26,9 @@ from successdesk.cases.conversation import comment_add
 from successdesk.cases.models import Attachment, Case
 from successdesk.cases.remote_access import remote_access_request
 from successdesk.cases.senders import confirmation_token
-from successdesk.cases.services import CaseDraft, case_open
-from successdesk.demo import DEMO_PASSWORD, load_demo
-from successdesk.domain.intake import Source
+from successdesk.intake.services import CaseDraft, case_open_contact_form, case_open_portal
 from successdesk.library.models import ContentItem
+from successdesk.ops.demo import DEMO_PASSWORD, load_demo
 from successdesk.service_requests.models import ServiceRequest, ServiceRequestAttachment
 from successdesk.service_requests.services import service_request_submit
 
@@ -72,8 +71,7 @@ def build_world() -> dict[str, Any]:
     contoso = User.objects.get(email="dc@contoso.example").customer
     user_ensure(email="plain@contoso.example", password=DEMO_PASSWORD, customer=contoso)
     agent = User.objects.get(email="agent@vendor.example")
-    case = case_open(
-        source=Source.PORTAL,
+    case = case_open_portal(
         requester=northwind_dc,
         draft=CaseDraft(
             subject=f"{SECRET} case",
@@ -94,8 +92,7 @@ def build_world() -> dict[str, Any]:
     )
     # A public message giving a Northwind user's address: its confirmation link is for
     # whoever holds it, and shows nothing of what the sender wrote.
-    spoof = case_open(
-        source=Source.CONTACT_FORM,
+    spoof = case_open_contact_form(
         draft=CaseDraft(
             subject="A message to confirm",
             description=f"{SECRET} sent in Northwind's name",

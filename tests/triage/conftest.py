@@ -10,8 +10,7 @@ from successdesk.accounts import services as accounts
 from successdesk.accounts.models import Customer, SupportTeam, TeamMembership, User
 from successdesk.accounts.roles import Role
 from successdesk.cases.models import Case
-from successdesk.cases.services import CaseDraft, case_open
-from successdesk.domain.intake import Source
+from successdesk.intake.services import CaseDraft, case_open_phone, case_open_portal
 from successdesk.packages.models import PackageVersion
 from successdesk.packages.services import subscription_start
 from successdesk.triage.models import RoutingRule, TeamSettings
@@ -113,16 +112,18 @@ def open_case(
     """A case opened on the portal by the customer's user (Severity 1: by telephone)."""
     requester = User.objects.get(email=f"user@{customer.slug}.example")
     phone = severity == 1
-    return case_open(
-        source=Source.PHONE if phone else Source.PORTAL,
-        requester=requester,
-        customer=customer,
-        created_by=staff("phone@vendor.example", Role.TRIAGE_AGENT) if phone else None,
-        draft=CaseDraft(
-            subject=subject, description="It broke.", severity=severity, category=category
-        ),
-        at=at,
+    draft = CaseDraft(
+        subject=subject, description="It broke.", severity=severity, category=category
     )
+    if phone:
+        return case_open_phone(
+            requester=requester,
+            customer=customer,
+            created_by=staff("phone@vendor.example", Role.TRIAGE_AGENT),
+            draft=draft,
+            at=at,
+        )
+    return case_open_portal(requester=requester, draft=draft, at=at)
 
 
 def set_strategy(team: SupportTeam, strategy: str) -> None:

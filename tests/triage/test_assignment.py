@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from successdesk.accounts.models import Customer, SupportTeam, TeamMembership, User
+from successdesk.cases.lifecycle import case_assign, case_transition
 from successdesk.cases.models import Case
-from successdesk.cases.services import case_assign, case_transition
 from successdesk.triage.models import RoutingRule, TeamSettings
 
 from .conftest import T0, open_case, set_strategy

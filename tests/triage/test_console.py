@@ -186,11 +186,9 @@ def test_a_support_agent_sees_the_panel_but_cannot_triage(
 def test_the_link_form_links_an_unverified_sender(
     customers: dict[str, Customer], triager: User
 ) -> None:
-    from successdesk.cases.services import CaseDraft, case_open
-    from successdesk.domain.intake import Source
+    from successdesk.intake.services import CaseDraft, case_open_contact_form
 
-    case = case_open(
-        source=Source.CONTACT_FORM,
+    case = case_open_contact_form(
         draft=CaseDraft(
             subject="Help", description="Hub down?", severity=2, requester_email="x@y.example"
         ),

@@ -10,7 +10,7 @@ from successdesk.cases.conversation import comment_add, diagnostics_request
 from successdesk.cases.models import Case, CaseEvent
 from successdesk.notifications.delivery import deliver_due
 from successdesk.notifications.models import Notification
-from successdesk.sweeps import SWEEPS
+from successdesk.ops.sweeps import SWEEPS
 from successdesk.triage.escalations import sla_sweep
 from successdesk.triage.models import RoutingRule, SlaEscalation
 from tests.conftest import Mailbox

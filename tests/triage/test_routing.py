@@ -11,9 +11,8 @@ from django.test.utils import CaptureQueriesContext
 
 from successdesk.accounts.models import Customer, SupportTeam, User
 from successdesk.cases.models import Case, CaseEvent
-from successdesk.cases.services import CaseDraft, case_open
 from successdesk.domain.errors import DomainError
-from successdesk.domain.intake import Source
+from successdesk.intake.services import CaseDraft, case_open_contact_form
 from successdesk.triage.models import RoutingRule
 from successdesk.triage.services import (
     case_link_customer,
@@ -195,7 +194,7 @@ def test_case_route_overrides_and_only_triage_agents_may_route(
 def test_a_resolved_case_is_not_routed_and_says_to_reopen_it(
     customers: dict[str, Customer], teams: dict[str, SupportTeam], triager: User
 ) -> None:
-    from successdesk.cases.services import case_transition
+    from successdesk.cases.lifecycle import case_transition
 
     case = open_case(customers["premier"])
     case_transition(case=case, to="resolved", by=triager, resolution="fix", summary="Done")
@@ -210,8 +209,7 @@ def test_an_unverified_message_is_linked_to_its_customer_and_its_clocks_start_at
     teams: dict[str, SupportTeam],
     triager: User,
 ) -> None:
-    case = case_open(
-        source=Source.CONTACT_FORM,
+    case = case_open_contact_form(
         draft=CaseDraft(
             subject="Integration sync stopped",
             description="Our Salesforce sync stopped.",
@@ -224,8 +222,7 @@ def test_an_unverified_message_is_linked_to_its_customer_and_its_clocks_start_at
         at=T0,
     )
     # The address is a known user's: a candidate only, until verified. An unknown one is not:
-    stranger = case_open(
-        source=Source.CONTACT_FORM,
+    stranger = case_open_contact_form(
         draft=CaseDraft(
             subject="Integration sync stopped",
             description="Our Salesforce sync stopped.",

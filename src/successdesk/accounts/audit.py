@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from successdesk.domain.labels import code_label
 
 from .models import AuditEntry, Customer, User
-from .network import client_ip
 
 
 def audit_record(
@@ -16,12 +15,11 @@ def audit_record(
     actor: User | None = None,
     customer: Customer | None = None,
     target: str = "",
-    request: HttpRequest | None = None,
     ip: str | None = None,
     **details: Any,
 ) -> AuditEntry:
-    """Write one audit entry. Services pass the client address as ``ip`` (they never take
-    the request); ``request`` is for the web layer's own entries (sign-in signals)."""
+    """Write one audit entry. Callers pass the client address as ``ip`` (the web layer
+    reads it with ``accounts.network.client_ip``); no service takes the request."""
     if actor is not None and not actor.is_authenticated:
         actor = None
     if customer is None and actor is not None:
@@ -31,7 +29,7 @@ def audit_record(
         actor=actor,
         customer=customer,
         target=target[:200],
-        ip_address=client_ip(request) if request is not None else ip,
+        ip_address=ip,
         details=details,
     )
 
@@ -58,6 +56,4 @@ AUDIT_ACTION_LABELS = {
 
 def audit_action_label(action: str) -> str:
     """An audit action in words for pages; unknown codes read as their words."""
-    from successdesk.domain.labels import code_label
-
     return AUDIT_ACTION_LABELS.get(action) or code_label(action)

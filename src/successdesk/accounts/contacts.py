@@ -16,7 +16,6 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from django.utils import timezone
 
 from successdesk.domain.contacts import contact_fee_due, roster_check_removal
@@ -175,7 +174,7 @@ def designated_contact_add(
     actor: User | None,
     customer: Customer,
     user: User,
-    request: HttpRequest | None = None,
+    ip: str | None = None,
     confirm_fee: bool = False,
 ) -> Designation:
     """Name ``user`` a designated contact of ``customer``.
@@ -247,7 +246,7 @@ def designated_contact_add(
             actor=actor,
             customer=customer,
             target=user.email,
-            request=request,
+            ip=ip,
             designation=contact.pk,
             position=count,
             fee=fee.amount_display if bill and fee else None,
@@ -260,7 +259,7 @@ def designated_contact_remove(
     *,
     actor: User | None,
     contact: DesignatedContact,
-    request: HttpRequest | None = None,
+    ip: str | None = None,
 ) -> DesignatedContact:
     """End a designation (the row stays as history). Removing the last designated contact
     is refused (LastDesignatedContact); removing one already removed changes nothing."""
@@ -280,7 +279,7 @@ def designated_contact_remove(
             actor=actor,
             customer=customer,
             target=contact.user.email,
-            request=request,
+            ip=ip,
             designation=contact.pk,
         )
     return contact
@@ -291,7 +290,7 @@ def designated_contact_transfer(
     actor: User | None,
     contact: DesignatedContact,
     to_user: User,
-    request: HttpRequest | None = None,
+    ip: str | None = None,
 ) -> Designation:
     """Transfer a designated contact's responsibilities to another trained user of the same
     customer, in one step: the old designation ends, the new one starts, and the vendor is
@@ -355,7 +354,7 @@ def designated_contact_transfer(
             actor=actor,
             customer=customer,
             target=f"{contact.user.email} → {to_user.email}",
-            request=request,
+            ip=ip,
             from_designation=contact.pk,
             to_designation=new.pk,
             from_user=contact.user.email,

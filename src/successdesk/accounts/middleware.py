@@ -9,6 +9,9 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from .audit import audit_record
+from .network import client_ip
+
 
 class SessionTimeoutMiddleware:
     """Ends a session past its absolute lifetime; keeps an active one alive.
@@ -51,14 +54,12 @@ class DeniedAccessAuditMiddleware:
         status = response.status_code
         protected = request.path.startswith(PROTECTED_PREFIXES)
         if status in (401, 403) or (status == 404 and protected):
-            from .audit import audit_record
-
             user = getattr(request, "auth", None) or getattr(request, "user", None)
             audit_record(
                 action="access.denied",
                 actor=user if getattr(user, "is_authenticated", False) else None,
                 target=request.path,
-                request=request,
+                ip=client_ip(request),
                 status=status,
                 method=request.method,
             )

@@ -15,6 +15,8 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from successdesk.domain.money import format_money
+
 from .roles import STAFF_ROLES, Role
 
 
@@ -269,6 +271,7 @@ class AuditEntry(models.Model):
     @property
     def action_label(self) -> str:
         """The action in words ("Password reset link sent"), for pages."""
+        # Function-local: ``audit`` imports these models (AuditEntry, User) at its top.
         from .audit import audit_action_label
 
         return audit_action_label(self.action)
@@ -445,8 +448,6 @@ class DesignatedContactFee(models.Model):
 
     @property
     def amount_display(self) -> str:
-        from successdesk.domain.money import format_money
-
         return format_money(self.amount, self.currency)
 
 

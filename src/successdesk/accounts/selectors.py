@@ -11,6 +11,8 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from successdesk.domain.errors import NotFound
+from successdesk.domain.money import format_money
+from successdesk.packages.selectors import customer_today, subscription_current
 
 from .models import (
     DESIGNATION_CHANGES,
@@ -26,6 +28,7 @@ from .models import (
     token_digest,
     vendor_currency,
 )
+from .training import required_courses
 
 
 def user_for_token(raw: str) -> User | None:
@@ -89,8 +92,6 @@ class Roster:
     @property
     def extra_contact_fee_display(self) -> str:
         """The fee for one more contact, with its currency ("" without a subscription)."""
-        from successdesk.domain.money import format_money
-
         if self.extra_contact_fee is None:
             return ""
         return format_money(self.extra_contact_fee, self.currency)
@@ -107,8 +108,6 @@ class Roster:
 def roster_of(customer: Customer, *, history: int = 20) -> Roster:
     """Active designations (oldest first), the latest ended ones, and the package's
     included count and extra-contact fee (None without a current subscription)."""
-    from successdesk.packages.selectors import customer_today, subscription_current
-
     rows = DesignatedContact.objects.filter(customer=customer).select_related(
         "user", "designated_by", "removed_by"
     )
@@ -136,8 +135,6 @@ class UserTraining:
 def training_of(customer: Customer) -> list[UserTraining]:
     """Every user of the customer with their completions and the required courses they
     still miss (three queries, whatever the number of users)."""
-    from .training import required_courses
-
     users = list(User.objects.filter(customer=customer).order_by("email"))
     required = required_courses()
     done: dict[int, list[TrainingCompletion]] = {u.pk: [] for u in users}

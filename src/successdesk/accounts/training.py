@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest
 from django.utils import timezone
 
 from successdesk.domain.contacts import ensure_training_complete, missing_training
@@ -114,7 +113,7 @@ def training_completion_record(
     user: User,
     course: TrainingCourse,
     completed_on: date,
-    request: HttpRequest | None = None,
+    ip: str | None = None,
 ) -> TrainingCompletion:
     """Record (or correct the date of) a user's completion of a course. Vendor admins only
     (``actor=None`` is the system)."""
@@ -140,7 +139,7 @@ def training_completion_record(
             actor=actor,
             customer=user.customer,
             target=user.email,
-            request=request,
+            ip=ip,
             course=course.slug,
             completed_on=completed_on.isoformat(),
             created=created,
@@ -209,9 +208,7 @@ def _check_row(
     return problems, completed_on
 
 
-def training_import_csv(
-    *, actor: User | None, text: str, request: HttpRequest | None = None
-) -> ImportResult:
+def training_import_csv(*, actor: User | None, text: str, ip: str | None = None) -> ImportResult:
     """Import completions from CSV text with the columns ``email,course,completed_on``
     (course = its slug, completed_on = YYYY-MM-DD). All or nothing: any bad row refuses
     the whole file with TrainingImportRejected listing every problem of every bad line,
@@ -256,7 +253,7 @@ def training_import_csv(
         audit_record(
             action="training.import",
             actor=actor,
-            request=request,
+            ip=ip,
             target=f"{len(checked)} completion(s)",
             rows=[[u.email, c.slug, d.isoformat()] for u, c, d in checked],
         )

@@ -1,4 +1,4 @@
-"""Sign-in, sign-out, the public help page and the landing redirect."""
+"""Sign-in, sign-out, password reset, e-mail change and the landing redirect."""
 
 from __future__ import annotations
 
@@ -8,23 +8,19 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from successdesk.accounts.email_change import email_change_confirm as email_change_apply
 from successdesk.accounts.email_change import email_change_pending
 from successdesk.accounts.network import client_ip
-from successdesk.accounts.phone import phone_line_status
 from successdesk.domain.errors import DomainError
-from successdesk.domain.intake import Source
-from successdesk.web import refuse
 
 from .forms import SignInForm
 from .models import normalise_email
 from .tasks import password_reset_mail
 from .throttles import (
-    contact_form_throttled,
     password_reset_throttled,
     sign_in_failure_count,
     sign_in_ip_throttled,
@@ -112,51 +108,3 @@ def home(request: HttpRequest) -> HttpResponse:
     if request.user.customer_id is None:
         return redirect("console:home")
     return redirect("portal:home")
-
-
-@require_http_methods(["GET", "POST"])
-def help_page(request: HttpRequest) -> HttpResponse:
-    """“Need Help?”: the phone line, and the public “Send a Message” form. After a send,
-    ``?sent=`` carries a receipt the server signed: anything else shows nothing."""
-    from successdesk.cases.forms import ContactForm
-    from successdesk.cases.services import CaseDraft, case_open
-    from successdesk.portal.public import receipt_read, receipt_sign
-
-    form = ContactForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if data["website"]:
-            # The honeypot was filled in: a bot. Answer as usual, keep nothing.
-            return redirect(f"{reverse('help')}?sent={receipt_sign('')}")
-        if contact_form_throttled(request) is not None:
-            form.add_error(
-                None,
-                "Too many messages from your network in a short time. Wait a few minutes, "
-                "or call us.",
-            )
-            context = {"phone": phone_line_status(), "message_form": form, "sent": None}
-            return render(request, "accounts/help.html", context, status=429)
-        else:
-            try:
-                case = case_open(
-                    source=Source.CONTACT_FORM,
-                    draft=CaseDraft(
-                        subject=data["subject"],
-                        description=data["description"],
-                        severity=3,
-                        requester_name=data["name"],
-                        requester_email=data["email"],
-                        requester_phone=data["phone"],
-                        stated_customer_name=data["customer_name"],
-                    ),
-                )
-            except DomainError as exc:
-                refuse(form, exc)
-            else:
-                return redirect(f"{reverse('help')}?sent={receipt_sign(case.number)}")
-    sent = receipt_read(request.GET.get("sent")) if request.method == "GET" else None
-    return render(
-        request,
-        "accounts/help.html",
-        {"phone": phone_line_status(), "message_form": form, "sent": sent},
-    )

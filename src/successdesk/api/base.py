@@ -12,6 +12,7 @@ from ninja.operation import Operation
 
 from successdesk.domain.errors import DomainError
 
+from . import cases, me
 from .auth import API_AUTH
 from .problems import (
     PROBLEM_CONTENT_TYPE,
@@ -204,8 +205,6 @@ def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 def _register_routers() -> None:
-    from . import cases, me
-
     api.add_router("/", me.router)
     api.add_router("/", "successdesk.api.entitlements.router")
     api.add_router("/", "successdesk.api.designated_contacts.router")

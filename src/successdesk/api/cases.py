@@ -11,7 +11,6 @@ from ninja import Field, Query, Router, Schema, Status
 from successdesk.accounts.models import User
 from successdesk.cases.conversation import comment_add
 from successdesk.cases.models import Case, Comment
-from successdesk.cases.parties import case_parties
 from successdesk.cases.selectors import (
     case_get,
     case_thread,
@@ -19,10 +18,11 @@ from successdesk.cases.selectors import (
     cases_newest_page,
     cases_visible_to,
 )
-from successdesk.cases.services import CaseDraft, case_open
 from successdesk.domain.errors import InvalidInput
-from successdesk.domain.intake import Channel, Source
+from successdesk.domain.intake import Channel
 from successdesk.domain.lifecycle import CaseStatus, ResolutionType, customer_visible_label
+from successdesk.intake.parties import case_parties
+from successdesk.intake.services import CaseDraft, case_open_api
 
 from .idempotency import IdempotencyKey, idempotent
 from .problems import NotEntitledProblem, Severity1Problem, problem_responses
@@ -175,8 +175,7 @@ def cases_create(
 
     def create() -> tuple[int, dict[str, Any]]:
         parties = case_parties(actor=user, customer_id=payload.customer)
-        case = case_open(
-            source=Source.API,
+        case = case_open_api(
             customer=parties.customer,
             requester=parties.requester,
             created_by=user,

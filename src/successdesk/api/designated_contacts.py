@@ -22,6 +22,7 @@ from successdesk.accounts.contacts import (
     roster_user,
 )
 from successdesk.accounts.models import DesignatedContact, DesignatedContactFee, User
+from successdesk.accounts.network import client_ip
 from successdesk.accounts.selectors import roster_of
 from successdesk.domain.errors import NotFound
 
@@ -207,7 +208,7 @@ def contacts_add(request: HttpRequest, payload: Body[Designate]) -> Status[dict[
             actor=request.auth,  # type: ignore[attr-defined]
             customer=customer,
             user=user,
-            request=request,
+            ip=client_ip(request),
             confirm_fee=payload.confirm_fee,
         )
     )
@@ -236,7 +237,7 @@ def contacts_transfer(request: HttpRequest, payload: TransferIn) -> Status[dict[
             actor=request.auth,  # type: ignore[attr-defined]
             contact=contact,
             to_user=to_user,
-            request=request,
+            ip=client_ip(request),
         )
     )
 
@@ -256,6 +257,6 @@ def contacts_remove(request: HttpRequest, contact_id: int) -> Status[None]:
     designated_contact_remove(
         actor=request.auth,  # type: ignore[attr-defined]
         contact=contact,
-        request=request,
+        ip=client_ip(request),
     )
     return Status(204, None)

@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from successdesk.domain.errors import InvalidInput
 
+from .models import Attachment
+
 # Leading bytes of the binary types we accept; text types must decode as UTF-8, whole.
 _MAGIC = {
     ".pdf": (b"%PDF-",),
@@ -123,8 +125,6 @@ def uploads_store(uploads: list[UploadedFile[bytes]]) -> list[str]:
     takes the case number, whose lock every other intake waits on. If that transaction
     rolls back, the files stay behind unreferenced: ``orphan_uploads_remove`` (a sweep)
     removes them."""
-    from .models import Attachment
-
     field = Attachment._meta.get_field("file")
     assert isinstance(field, FileField)
     return [

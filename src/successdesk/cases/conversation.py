@@ -14,6 +14,7 @@ from successdesk.domain.lifecycle import CaseStatus
 
 from . import clocks
 from .attachments import check_uploads
+from .lifecycle import case_transition
 from .models import Attachment, Case, CaseEvent, Comment, DiagnosticRequest
 from .notify import notify_reply, notify_staff_of_customer_reply
 
@@ -51,8 +52,6 @@ def comment_add(
     by_staff = author is not None and author.is_vendor_staff
     if internal and not by_staff:
         raise PermissionDenied("Only vendor staff write internal notes.")
-    from .services import case_transition
-
     with transaction.atomic():
         case.refresh_from_db()
         if case.status == CaseStatus.CLOSED:
@@ -124,8 +123,6 @@ def diagnostics_request(
     information = [i.strip() for i in (information or []) if i and i.strip()]
     if not steps:
         raise InvalidInput("List at least one step for the customer to carry out.", field="steps")
-    from .services import case_transition
-
     with transaction.atomic():
         request = DiagnosticRequest.objects.create(
             case=case,

@@ -10,6 +10,7 @@ from django.urls import reverse
 from successdesk.accounts.models import User
 from successdesk.domain.lifecycle import customer_visible_label
 from successdesk.notifications.models import Notification
+from successdesk.notifications.selectors import designated_contacts_following
 from successdesk.notifications.services import notification_queue
 
 from .models import Case, Comment
@@ -29,8 +30,6 @@ def case_recipients(case: Case) -> list[str]:
     """The requester, and the customer's designated contacts who follow all cases."""
     recipients = [case.requester_email] if case.requester_email else []
     if case.customer_id is not None:
-        from successdesk.notifications.selectors import designated_contacts_following
-
         recipients += designated_contacts_following(case.customer_id)
     return recipients
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from successdesk.accounts.audit import audit_record
 from successdesk.accounts.models import User
+from successdesk.accounts.selectors import is_designated_contact
 from successdesk.domain.entitlements import has_feature
 from successdesk.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from successdesk.domain.labels import duration_words
@@ -51,8 +52,6 @@ def may_decide(user: User, case: Case) -> bool:
         return False
     if case.requester_id == user.pk:
         return True
-    from successdesk.accounts.selectors import is_designated_contact
-
     return is_designated_contact(user)
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 
 from successdesk.accounts.models import User
+from successdesk.accounts.selectors import is_designated_contact
 from successdesk.domain.errors import NotFound
 
 from .keyset import cursor_decode, cursor_encode, instant, integer
@@ -25,8 +26,6 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
         return cases
     if user.customer_id is None:
         return cases.none()
-    from successdesk.accounts.selectors import is_designated_contact
-
     mine = cases.filter(customer_id=user.customer_id, is_verified=True)
     if is_designated_contact(user):
         return mine

@@ -71,12 +71,14 @@ INSTALLED_APPS = [
     "successdesk.notifications",
     "successdesk.cases",
     "successdesk.triage",
+    "successdesk.intake",
     "successdesk.service_requests",
     "successdesk.library",
     "successdesk.reports",
     "successdesk.api",
     "successdesk.portal",
     "successdesk.console",
+    "successdesk.ops",
 ]
 
 MIDDLEWARE = [

@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from successdesk.accounts import views as accounts
 from successdesk.api.base import api
-from successdesk.portal import public
+from successdesk.intake import views as intake
 
 from .health import healthz
 
@@ -13,8 +13,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("login/", accounts.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("help/", accounts.help_page, name="help"),
-    path("help/confirm/<str:token>/", public.help_confirm, name="help_confirm"),
+    path("help/", intake.help_page, name="help"),
+    path("help/confirm/<str:token>/", intake.help_confirm, name="help_confirm"),
     path("password-reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
     path(
         "password-reset/sent/",

@@ -21,6 +21,7 @@ from successdesk.accounts.selectors import (
 )
 from successdesk.cases.conversation import comment_add, diagnostics_request
 from successdesk.cases.forms import DiagnosticsForm, PhoneCaseForm, StaffReplyForm, StatusForm
+from successdesk.cases.lifecycle import case_assign, case_transition
 from successdesk.cases.selectors import (
     attachment_get,
     case_get,
@@ -29,16 +30,11 @@ from successdesk.cases.selectors import (
     cases_newest_page,
     cases_visible_to,
 )
-from successdesk.cases.services import (
-    CaseDraft,
-    case_assign,
-    case_open,
-    case_transition,
-    phone_line,
-)
 from successdesk.domain.errors import DomainError, InvalidCursor, NotFound
-from successdesk.domain.intake import SEVERITIES, Source
+from successdesk.domain.intake import SEVERITIES
 from successdesk.domain.lifecycle import CaseStatus
+from successdesk.intake.phone import phone_line
+from successdesk.intake.services import CaseDraft, case_open_phone
 from successdesk.web import attachment_response, flash_refusal, parse_id, refuse, staff_only
 
 from .rows import list_rows
@@ -87,8 +83,7 @@ def phone_intake(request: AuthedRequest) -> HttpResponse:
         try:
             if customer is None:
                 raise NotFound("Choose one of the customers listed.", field="customer")
-            case = case_open(
-                source=Source.PHONE,
+            case = case_open_phone(
                 customer=customer,
                 requester=caller,
                 created_by=request.user,

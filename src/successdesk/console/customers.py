@@ -32,6 +32,7 @@ from successdesk.accounts.contacts import (
 )
 from successdesk.accounts.http import AuthedRequest
 from successdesk.accounts.models import Customer
+from successdesk.accounts.network import client_ip
 from successdesk.accounts.roles import Role
 from successdesk.accounts.selectors import (
     contact_fees,
@@ -143,7 +144,11 @@ def package_change(request: AuthedRequest, pk: int) -> HttpResponse:
         if request.POST.get("action") != "confirm":
             return render(request, "console/customers/package_change.html", context)
         change = subscription_change(
-            subscription=subscription, by=request.user, via="console", request=request, **choice
+            subscription=subscription,
+            by=request.user,
+            via="console",
+            ip=client_ip(request),
+            **choice,
         )
     except MaterialDecrease as exc:
         context["error"] = exc.message
@@ -175,7 +180,7 @@ def contact_add(request: AuthedRequest, pk: int) -> HttpResponse:
             actor=request.user,
             customer=customer,
             user=user,
-            request=request,
+            ip=client_ip(request),
             confirm_fee=form.cleaned_data["confirm_fee"],
         )
     except FeeConfirmationRequired as exc:
@@ -201,7 +206,7 @@ def contact_remove(request: AuthedRequest, pk: int, contact_pk: int) -> HttpResp
     customer = customer_get(pk)
     contact = designation_get(customer, contact_pk)
     try:
-        designated_contact_remove(actor=request.user, contact=contact, request=request)
+        designated_contact_remove(actor=request.user, contact=contact, ip=client_ip(request))
     except DomainError as exc:
         return _customer_page(request, customer, error=exc.message, status=exc.status)
     messages.success(request, f"{contact.user.email} is no longer a designated contact.")
@@ -221,7 +226,7 @@ def contact_transfer(request: AuthedRequest, pk: int) -> HttpResponse:
             actor=request.user,
             contact=contact,
             to_user=form.cleaned_data["to_user"],
-            request=request,
+            ip=client_ip(request),
         )
     except DomainError as exc:
         refuse(form, exc)
@@ -246,7 +251,7 @@ def training_record(request: AuthedRequest, pk: int) -> HttpResponse:
             user=data["user"],
             course=data["course"],
             completed_on=data["completed_on"],
-            request=request,
+            ip=client_ip(request),
         )
     except DomainError as exc:
         refuse(form, exc)
@@ -281,7 +286,7 @@ def training_import(request: AuthedRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 result = training_import_csv(
-                    actor=request.user, text=form.cleaned_data["file"], request=request
+                    actor=request.user, text=form.cleaned_data["file"], ip=client_ip(request)
                 )
             except TrainingImportRejected as exc:
                 form.add_error(None, exc.message)

@@ -7,7 +7,12 @@ from functools import partial
 
 from django.db import IntegrityError, transaction
 
-from .models import Notification
+from successdesk.accounts.models import User
+from successdesk.accounts.selectors import is_designated_contact
+from successdesk.domain.errors import PermissionDenied
+
+from .models import Notification, NotificationPreference
+from .tasks import deliver_notification
 
 
 def notification_queue(
@@ -28,8 +33,6 @@ def notification_queue(
     it cannot have been used: the rows are written without a savepoint each. ``thread``
     (a case or request number) makes the e-mails about one thing one conversation.
     """
-    from .tasks import deliver_notification
-
     created: list[Notification] = []
     for address in dict.fromkeys(a.strip().lower() for a in to if a and a.strip()):
         dedupe = f"{key}:{address}" if key else None
@@ -53,15 +56,8 @@ def notification_queue(
     return created
 
 
-def preference_follow_all_cases(*, user: object, follow: bool) -> None:
+def preference_follow_all_cases(*, user: User, follow: bool) -> None:
     """A designated contact chooses to be e-mailed about every case of their customer."""
-    from successdesk.accounts.models import User
-    from successdesk.accounts.selectors import is_designated_contact
-    from successdesk.domain.errors import PermissionDenied
-
-    from .models import NotificationPreference
-
-    assert isinstance(user, User)
     if not is_designated_contact(user):
         raise PermissionDenied(
             "Only designated contacts can follow all of their organisation's cases; you are "

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 
 from successdesk.domain.errors import DomainError
 
+from .catalog import version_publish
 from .models import (
     GUARDED_FIELDS,
     Calendar,
@@ -22,6 +23,7 @@ from .models import (
     SubscriptionChange,
     UsageCounter,
 )
+from .services import subscription_check_term, subscription_start
 
 
 class ClosureInline(admin.TabularInline[CalendarClosure, Calendar]):
@@ -73,8 +75,6 @@ class PackageVersionAdmin(admin.ModelAdmin[PackageVersion]):
     def save_model(
         self, request: HttpRequest, obj: PackageVersion, form: Any, change: bool
     ) -> None:
-        from .catalog import version_publish
-
         if change:
             return
         published = version_publish(
@@ -95,8 +95,6 @@ class SubscriptionAddForm(forms.ModelForm[Subscription]):
         fields = ("customer", "package_version", "starts_on", "ends_on", "auto_renew")
 
     def clean(self) -> dict[str, Any]:
-        from .services import subscription_check_term
-
         data = super().clean() or {}
         customer, starts, ends = (data.get(k) for k in ("customer", "starts_on", "ends_on"))
         if customer and starts and ends:
@@ -152,8 +150,6 @@ class SubscriptionAdmin(admin.ModelAdmin[Subscription]):
         return False
 
     def save_model(self, request: HttpRequest, obj: Subscription, form: Any, change: bool) -> None:
-        from .services import subscription_start
-
         if change:  # only auto_renew is editable: the model refuses anything else
             obj.save(update_fields=["auto_renew"])
             return

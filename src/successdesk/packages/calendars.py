@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from datetime import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 
 from successdesk.domain.calendars import BusinessCalendar
 from successdesk.domain.errors import CalendarError
 
-if TYPE_CHECKING:
-    from .models import Calendar
+from .models import Calendar
 
 Hours = dict[int, list[tuple[time, time]]]
 VENDOR_PHONE = "vendor-phone"
@@ -75,8 +74,6 @@ def calendar_built(calendar: Calendar) -> BusinessCalendar:
 
 def stored_calendar(slug: str) -> BusinessCalendar | None:
     """The stored calendar ``slug`` as a domain calendar, rebuilt only after an edit."""
-    from .models import Calendar
-
     calendar = Calendar.objects.filter(slug=slug).first()
     return calendar_built(calendar) if calendar is not None else None
 

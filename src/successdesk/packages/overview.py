@@ -12,6 +12,7 @@ from successdesk.accounts.models import Customer
 from successdesk.domain.entitlements import FEATURE_LABELS, Entitlements
 from successdesk.domain.fair_usage import QuotaStatus
 from successdesk.domain.labels import duration_words
+from successdesk.domain.money import format_money
 
 from .calendars import calendar_built
 from .models import ProductCoverage, Subscription
@@ -81,8 +82,6 @@ class PackageOverview:
     def extra_contact_fee_display(self) -> str:
         """The fee per extra designated contact, with the vendor's currency."""
         from django.conf import settings
-
-        from successdesk.domain.money import format_money
 
         return format_money(self.grants.extra_contact_fee, settings.VENDOR_CURRENCY)
 

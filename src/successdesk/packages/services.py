@@ -6,7 +6,6 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.http import HttpRequest
 
 from successdesk.accounts.audit import audit_record
 from successdesk.accounts.models import Customer, User
@@ -117,7 +116,7 @@ def subscription_change(
     by: User | None = None,
     schedule_if_decrease: bool = False,
     via: str = "",
-    request: HttpRequest | None = None,
+    ip: str | None = None,
 ) -> SubscriptionChange:
     """Change a subscription's package version and/or the end of its term: the only way
     they change once the subscription exists (the model refuses any other write).
@@ -179,7 +178,7 @@ def subscription_change(
             actor=by,
             customer=customer,
             target=str(subscription),
-            request=request,
+            ip=ip,
             to_version=str(to_version),
             to_ends_on=ends_on.isoformat(),
             decreases=listed,
@@ -203,7 +202,7 @@ def subscription_change(
             actor=by,
             customer=customer,
             target=str(locked),
-            request=request,
+            ip=ip,
             from_version=str(current),
             to_version=str(to_version),
             from_ends_on=subscription.ends_on.isoformat(),

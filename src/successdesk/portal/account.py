@@ -117,7 +117,7 @@ def contact_add(request: AuthedRequest) -> HttpResponse:
             actor=request.user,
             customer=customer,
             user=user,
-            request=request,
+            ip=client_ip(request),
             confirm_fee=form.cleaned_data["confirm_fee"],
         )
     except FeeConfirmationRequired as exc:
@@ -151,7 +151,7 @@ def contact_add(request: AuthedRequest) -> HttpResponse:
 def contact_remove(request: AuthedRequest, pk: int) -> HttpResponse:
     contact = designation_get(_customer(request), pk)
     try:
-        designated_contact_remove(actor=request.user, contact=contact, request=request)
+        designated_contact_remove(actor=request.user, contact=contact, ip=client_ip(request))
     except DomainError as exc:
         return _roster_page(request, error=exc.message, status=exc.status)
     messages.success(request, f"{contact.user.email} is no longer a designated contact.")
@@ -171,7 +171,7 @@ def contact_transfer(request: AuthedRequest) -> HttpResponse:
             actor=request.user,
             contact=contact,
             to_user=form.cleaned_data["to_user"],
-            request=request,
+            ip=client_ip(request),
         )
     except PermissionDenied as exc:
         return _roster_page(request, error=exc.message, status=exc.status)

@@ -13,6 +13,7 @@ from successdesk.accounts.http import AuthedRequest
 from successdesk.accounts.selectors import is_designated_contact
 from successdesk.cases.conversation import comment_add
 from successdesk.cases.forms import CaseForm, ReplyForm
+from successdesk.cases.lifecycle import case_transition
 from successdesk.cases.selectors import (
     attachment_get,
     case_get,
@@ -20,10 +21,10 @@ from successdesk.cases.selectors import (
     cases_filter,
     cases_visible_to,
 )
-from successdesk.cases.services import CaseDraft, case_open, case_transition, phone_line
 from successdesk.domain.errors import DomainError
-from successdesk.domain.intake import Source
 from successdesk.domain.lifecycle import customer_visible_label
+from successdesk.intake.phone import phone_line
+from successdesk.intake.services import CaseDraft, case_open_portal
 from successdesk.notifications.selectors import follows_all_customer_cases
 from successdesk.notifications.services import preference_follow_all_cases
 from successdesk.web import attachment_response, customer_only, flash_refusal, refuse
@@ -67,8 +68,7 @@ def case_new(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            case = case_open(
-                source=Source.PORTAL,
+            case = case_open_portal(
                 requester=request.user,
                 draft=CaseDraft(
                     subject=data["subject"],

@@ -18,8 +18,8 @@ from successdesk.accounts.audit import audit_record
 from successdesk.accounts.models import Customer, User
 from successdesk.accounts.selectors import designated_contacts_of
 from successdesk.cases.conversation import comment_add
+from successdesk.cases.lifecycle import case_transition
 from successdesk.cases.models import Case, CaseEvent
-from successdesk.cases.services import case_transition
 from successdesk.domain.errors import Conflict, InvalidInput, PermissionDenied
 from successdesk.domain.exclusions import ExclusionKind, ExclusionMatch, detect, load_default_rules
 from successdesk.domain.labels import code_label

@@ -10,11 +10,19 @@ from datetime import UTC, datetime
 from django.db.models import QuerySet
 
 from successdesk.accounts.models import Customer, User
+from successdesk.accounts.selectors import is_designated_contact
 from successdesk.domain.entitlements import NotEntitled, has_feature
 from successdesk.domain.errors import DomainError, NotFound
-from successdesk.domain.fair_usage import POOL, FairUsageLimitReached, QuotaStatus
+from successdesk.domain.fair_usage import (
+    POOL,
+    FairUsageLimitReached,
+    QuotaStatus,
+    limits_for,
+    month_window,
+)
 from successdesk.domain.service_flow import ADMIN_TASK, ADVISORY_REVIEW, ServiceKind
-from successdesk.packages.selectors import packages_including, usage_statuses
+from successdesk.packages.models import UsageCounter
+from successdesk.packages.selectors import packages_including, subscriptions_current, usage_statuses
 
 from .models import ServiceRequest, ServiceRequestAttachment, ServiceRequestEvent
 from .services import entitlements_of
@@ -30,8 +38,6 @@ def requests_visible_to(user: User) -> QuerySet[ServiceRequest]:
         return qs
     if user.customer_id is None:
         return qs.none()
-    from successdesk.accounts.selectors import is_designated_contact
-
     mine = qs.filter(customer_id=user.customer_id)
     return mine if is_designated_contact(user) else mine.filter(requester=user)
 
@@ -159,10 +165,6 @@ class BoardRow:
 def usage_board(at: datetime) -> list[BoardRow]:
     """Every active customer's pools this month, in its own time zone (three queries).
     The subscription is the one covering ``at``'s UTC date."""
-    from successdesk.domain.fair_usage import limits_for, month_window
-    from successdesk.packages.models import UsageCounter
-    from successdesk.packages.selectors import subscriptions_current
-
     customers = list(Customer.objects.filter(is_active=True).order_by("name"))
     subscriptions = subscriptions_current(at.astimezone(UTC).date())
     windows = {c.pk: month_window(at, c.time_zone) for c in customers}

@@ -8,7 +8,6 @@ Every routing is recorded as an internal ``routed`` case event.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -27,10 +26,10 @@ from successdesk.accounts.models import (
 )
 from successdesk.accounts.roles import Role
 from successdesk.cases import clocks
+from successdesk.cases.lifecycle import case_transition
 from successdesk.cases.models import Case, CaseEvent
 from successdesk.cases.notify import notify_case_verified
 from successdesk.cases.senders import ConfirmationLinkUsed, confirmation_read, sender_match
-from successdesk.cases.services import case_transition
 from successdesk.domain.entitlements import ensure_entitled
 from successdesk.domain.errors import Conflict, InvalidInput, PermissionDenied
 from successdesk.domain.intake import check_severity
@@ -176,20 +175,29 @@ class IntakeRouting:
 
 
 def routing_for_intake(case: Case) -> IntakeRouting | None:
-    """The rules' choice for a case not yet saved: a read, made before ``case_open``'s
+    """The rules' choice for a case not yet saved: a read, made before intake's
     transaction so that nothing waits on it while the case number is held."""
     found = routing_suggestion(case_facts(case))
     return IntakeRouting(*found) if found else None
 
 
-def route_at_intake(case: Case, routing: IntakeRouting | None) -> Callable[[], None]:
+def route_at_intake(case: Case, routing: IntakeRouting | None) -> IntakeRouting | None:
     """Route a case being opened: team and agent onto the unsaved case (inside
-    ``case_open``'s transaction, before the case number is taken). Returns what records
-    it once the case is saved. No rule matched: the case waits, unrouted, in triage."""
+    intake's transaction, before the case number is taken). Returns the routing that took
+    effect, for ``route_at_intake_record`` once the case is saved; None when no rule
+    matched (the case waits, unrouted, in triage) or nothing changed."""
     if routing is None or not _assign(case, routing.team, case.created_at):
-        return lambda: None
-    team, rule = routing.team, routing.rule
-    return lambda: _routed_event(case, team, by=None, rule=rule, suggested=team, at=case.created_at)
+        return None
+    return routing
+
+
+def route_at_intake_record(case: Case, routed: IntakeRouting | None) -> None:
+    """Record the ``routed`` event of a case routed at intake, now that it is saved."""
+    if routed is None:
+        return
+    _routed_event(
+        case, routed.team, by=None, rule=routed.rule, suggested=routed.team, at=case.created_at
+    )
 
 
 def case_route(

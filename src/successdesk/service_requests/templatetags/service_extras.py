@@ -7,7 +7,7 @@ from typing import Any
 
 from django import template
 
-from successdesk.cases.models import Case
+from successdesk.cases.models import Case, RemoteAccessGrant
 from successdesk.cases.remote_access import may_decide, remote_access_of, remote_access_offer
 from successdesk.service_requests.exclusions import case_exclusions
 
@@ -31,8 +31,6 @@ def console_exclusion_controls(context: template.Context, case: Case) -> dict[st
 
 @register.inclusion_tag("service_requests/_console_remote_access.html", takes_context=True)
 def console_remote_access(context: template.Context, case: Case) -> dict[str, Any]:
-    from successdesk.cases.models import RemoteAccessGrant
-
     return {
         **_base(context, case),
         "grants": remote_access_of(case),

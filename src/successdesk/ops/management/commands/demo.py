@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from successdesk.demo import load_demo, sign_in_lines
+from successdesk.ops.demo import load_demo, sign_in_lines
 
 
 class Command(BaseCommand):

@@ -11,16 +11,17 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from successdesk.accounts import demo_roster
 from successdesk.accounts import services as accounts
 from successdesk.accounts.roles import Role
-from successdesk.packages import demo as packages_demo
 from successdesk.packages import services as packages
 from successdesk.packages.catalog import catalog_load
 from successdesk.packages.models import PackageVersion
 from successdesk.packages.selectors import subscription_current
-from successdesk.service_requests import demo as service_requests_demo
-from successdesk.triage import demo as triage_demo
+
+from . import package_changes as packages_demo
+from . import roster as demo_roster
+from . import service_requests as service_requests_demo
+from . import triage as triage_demo
 
 DEMO_PASSWORD = "success-demo-2026"  # noqa: S105 - printed on purpose by `make run`
 

@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from successdesk.sweeps import run_all
+from successdesk.ops.sweeps import run_all
 
 
 class Command(BaseCommand):

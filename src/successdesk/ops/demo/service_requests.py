@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from successdesk.accounts.models import Customer, User
 from successdesk.library.models import ContentItem
-
-from .models import ServiceRequest
-from .services import service_request_advance, service_request_assign, service_request_submit
+from successdesk.service_requests.models import ServiceRequest
+from successdesk.service_requests.services import (
+    service_request_advance,
+    service_request_assign,
+    service_request_submit,
+)
 
 LIBRARY = [
     {

@@ -1,4 +1,5 @@
-"""The vendor's phone line: its number, its hours, and whether it is open right now."""
+"""The vendor's phone line: its number, its hours, and whether it is open right now (for
+the help page and the intake forms, and as the pure rule's ``PhoneLine``)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ from datetime import datetime
 
 from django.conf import settings
 from django.utils import timezone
+
+from successdesk.domain.intake import PhoneLine
+from successdesk.packages.calendars import vendor_phone_calendar
 
 
 @dataclass(frozen=True)
@@ -28,8 +32,6 @@ class PhoneLineStatus:
 
 
 def phone_line_status(at: datetime | None = None) -> PhoneLineStatus:
-    from successdesk.packages.calendars import vendor_phone_calendar
-
     now = at or timezone.now()
     calendar = vendor_phone_calendar()
     open_now = calendar.is_open(now)
@@ -39,4 +41,15 @@ def phone_line_status(at: datetime | None = None) -> PhoneLineStatus:
         languages=tuple(settings.VENDOR_LANGUAGES),
         open_now=open_now,
         next_open=None if open_now else calendar.next_open(now),
+    )
+
+
+def phone_line(at: datetime) -> PhoneLine:
+    """The phone line at ``at``, as the intake rule (``check_intake``) reads it."""
+    status = phone_line_status(at)
+    return PhoneLine(
+        number=status.number,
+        hours=status.hours,
+        open_now=status.open_now,
+        next_open=status.next_open,
     )

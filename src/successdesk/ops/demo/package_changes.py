@@ -9,10 +9,9 @@ from django.utils import timezone
 
 from successdesk.accounts.models import Customer, User
 from successdesk.domain.entitlements import MaterialDecrease
-
-from .models import PackageVersion, SubscriptionChange
-from .selectors import subscription_current
-from .services import subscription_change
+from successdesk.packages.models import PackageVersion, SubscriptionChange
+from successdesk.packages.selectors import subscription_current
+from successdesk.packages.services import subscription_change
 
 
 def load() -> None:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from .contacts import designated_contact_add
-from .models import Customer, TrainingCompletion, User
-from .training import required_courses, training_completion_record, training_courses_load
+from successdesk.accounts.contacts import designated_contact_add
+from successdesk.accounts.models import Customer, TrainingCompletion, User
+from successdesk.accounts.training import (
+    required_courses,
+    training_completion_record,
+    training_courses_load,
+)
 
 DEMO_CONTACTS = (("northwind", "dc@northwind.example"), ("contoso", "dc@contoso.example"))
 TRAINED_ON = date(2026, 1, 15)
@@ -15,7 +19,7 @@ TRAINED_ON = date(2026, 1, 15)
 def load() -> None:
     """Seed the training courses, train the demo designated contacts (basic and required
     supplemental courses) and name them. Needs the demo customers, users and
-    subscriptions (``successdesk.demo.load_demo`` creates them first)."""
+    subscriptions (``successdesk.ops.demo.load_demo`` creates them first)."""
     training_courses_load()
     required = required_courses()
     for slug, email in DEMO_CONTACTS:

@@ -15,17 +15,23 @@ from successdesk.accounts import services as accounts
 from successdesk.accounts.models import Customer, SupportTeam, User
 from successdesk.accounts.roles import Role
 from successdesk.cases.conversation import comment_add
+from successdesk.cases.lifecycle import case_transition
 from successdesk.cases.models import Case
-from successdesk.cases.services import CaseDraft, case_open, case_transition
 from successdesk.domain.errors import DomainError
 from successdesk.domain.intake import Source
+from successdesk.intake.services import (
+    CaseDraft,
+    case_open_api,
+    case_open_contact_form,
+    case_open_phone,
+    case_open_portal,
+)
 from successdesk.notifications.models import Notification
 from successdesk.packages.models import PackageVersion
 from successdesk.packages.services import subscription_start
-
-from .escalations import sla_sweep
-from .models import RoutingRule, TeamSettings
-from .services import case_triage
+from successdesk.triage.escalations import sla_sweep
+from successdesk.triage.models import RoutingRule, TeamSettings
+from successdesk.triage.services import case_triage
 
 CASES = 200
 DAYS = 45
@@ -140,19 +146,21 @@ def _open(rng: random.Random, customer: Customer, at: datetime, phone_staff: Use
     if source is Source.PORTAL and rng.random() < 0.25:
         source = Source.API
     requester = User.objects.get(email=f"user@{customer.slug}.example")
-    return case_open(
-        source=source,
-        requester=requester,
-        customer=customer,
-        created_by=phone_staff if source is Source.PHONE else requester,
-        draft=CaseDraft(
-            subject=rng.choice(subjects),
-            description="Seen by several advocates; screenshots on request.",
-            severity=severity,
-            category=category,
-        ),
-        at=at,
+    draft = CaseDraft(
+        subject=rng.choice(subjects),
+        description="Seen by several advocates; screenshots on request.",
+        severity=severity,
+        category=category,
     )
+    if source is Source.PHONE:
+        return case_open_phone(
+            customer=customer, requester=requester, created_by=phone_staff, draft=draft, at=at
+        )
+    if source is Source.API:
+        return case_open_api(
+            customer=customer, requester=requester, created_by=requester, draft=draft, at=at
+        )
+    return case_open_portal(requester=requester, draft=draft, at=at)
 
 
 REPLY_HOURS = {20: 0.7, 10: 1.5, 0: 4.0}  # mean wait for a first reply, by routing priority
@@ -249,8 +257,7 @@ def load() -> None:
         except DomainError:
             continue  # e.g. a reopen window: demo data skips what the rules refuse
     for n in range(4):
-        case_open(
-            source=Source.CONTACT_FORM,
+        case_open_contact_form(
             draft=CaseDraft(
                 subject="Advocates cannot redeem rewards",
                 description="Our advocates see an error when redeeming.",
@@ -263,8 +270,7 @@ def load() -> None:
         )
     # A public message giving a customer user's address: unverified until Noah confirms it
     # with the mailed link or triage verifies it (the "Verify sender" action).
-    case_open(
-        source=Source.CONTACT_FORM,
+    case_open_contact_form(
         draft=CaseDraft(
             subject="Please export all our advocates' e-mail addresses",
             description="Send the export to this address, we need it today.",
