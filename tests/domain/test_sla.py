@@ -11,6 +11,7 @@ import pytest
 
 from successdesk.domain.calendars import BusinessCalendar, default_vendor_calendar
 from successdesk.domain.errors import Conflict, InvalidInput
+from successdesk.domain.lifecycle import ClockEffect
 from successdesk.domain.sla import Pause, SlaClock, SlaTable, SlaTarget
 from successdesk.domain.sla_text import closed_runs, format_duration
 from tests.domain.helpers import H, at, utc
@@ -236,6 +237,43 @@ def test_a_clock_stopped_while_paused_ends_the_pause(vendor: BusinessCalendar) -
     assert stopped.elapsed(at(2026, 12, 3)) == 2 * H
     assert stopped.due_at() == at(2026, 12, 2, 18)  # as if resumed at the stop
     assert stopped.state(at(2026, 12, 3)) == "met"
+
+
+def test_lifecycle_effects_pause_resume_stop_and_restart_a_clock(
+    vendor: BusinessCalendar,
+) -> None:
+    def effect(action: Any) -> ClockEffect:
+        return ClockEffect("resolution", action)
+
+    running = clock(vendor).start(at(2026, 11, 30, 8))
+    paused = running.apply(effect("pause"), at(2026, 11, 30, 10))
+    assert paused.pauses == (Pause(start=utc(at(2026, 11, 30, 10)), reason="awaiting customer"),)
+    assert paused.apply(effect("pause"), at(2026, 11, 30, 11)) == paused
+    resumed = paused.apply(effect("resume"), at(2026, 11, 30, 12))
+    assert resumed.due_at() == at(2026, 11, 30, 18)
+    assert resumed.apply(effect("resume"), at(2026, 11, 30, 13)) == resumed
+    stopped = resumed.apply(effect("stop"), at(2026, 11, 30, 14))
+    assert stopped.stopped_at == utc(at(2026, 11, 30, 14))
+    assert stopped.apply(effect("stop"), at(2026, 11, 30, 15)) == stopped
+    assert stopped.apply(effect("pause"), at(2026, 11, 30, 15)) == stopped
+    restarted = stopped.apply(effect("restart"), at(2026, 12, 1, 9))
+    assert (restarted.started_at, restarted.pauses, restarted.stopped_at) == (
+        utc(at(2026, 12, 1, 9)),
+        (),
+        None,
+    )
+
+
+def test_time_spent_resolved_is_a_pause_when_a_case_reopens(vendor: BusinessCalendar) -> None:
+    resolved = clock(vendor).start(at(2026, 11, 30, 8)).stop(at(2026, 11, 30, 10))
+    reopened = resolved.apply(ClockEffect("resolution", "resume"), at(2026, 12, 1, 9))
+    assert reopened.stopped_at is None
+    assert reopened.pauses == (
+        Pause(
+            start=utc(at(2026, 11, 30, 10)), reason="while resolved", end=utc(at(2026, 12, 1, 9))
+        ),
+    )
+    assert reopened.due_at() == at(2026, 12, 1, 15)  # 2h used, 6h left from 09:00
 
 
 def test_a_breach_stays_a_breach_while_paused(vendor: BusinessCalendar) -> None:

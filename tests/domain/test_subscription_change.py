@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from importlib import resources
 from typing import Any
@@ -85,3 +86,26 @@ def test_an_upgrade_applies_now_and_nothing_at_all_is_unchanged() -> None:
 
 def rows_moving(plan: Any) -> set[str]:
     return {r.dimension for r in plan.increases}
+
+
+def test_quota_and_channel_decreases_mark_their_rows_and_a_tolerated_one_is_immaterial() -> None:
+    premier = grants("premier-success")
+    pooled = replace(premier, pooled_quota=True)
+    smaller = replace(
+        pooled,
+        admin_tasks_per_month=max(premier.admin_tasks_per_month - 1, 0),
+        channels=premier.channels - {sorted(premier.channels)[0]},
+        phone_hours_per_week=premier.phone_hours_per_week * 0.95,
+    )
+    plan = change_plan(
+        current=pooled,
+        proposed=smaller,
+        current_end=END,
+        proposed_end=END,
+        version_changes=True,
+        materiality={"phone_hours_per_week": 0.1},
+    )
+    rows = {r.dimension: r.direction for r in plan.rows}
+    assert rows["admin_tasks_per_month"] == rows["pooled_quota"] == "decrease"
+    assert rows["channels"] == "decrease"
+    assert rows["phone_hours_per_week"] == "immaterial decrease"

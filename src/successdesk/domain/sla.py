@@ -20,6 +20,7 @@ from typing import Any, Literal, get_args
 
 from successdesk.domain.calendars import DASH, BusinessCalendar
 from successdesk.domain.errors import Conflict, InvalidInput
+from successdesk.domain.lifecycle import ClockEffect
 from successdesk.domain.sla_text import closed_runs, format_duration, format_instant
 
 ClockKind = Literal["first_response", "resolution"]
@@ -316,6 +317,34 @@ class SlaClock:
         at = self._event(at, "at", self._last_event())
         clock = self.resume(at) if self.is_paused else self
         return replace(clock, stopped_at=at)
+
+    def apply(
+        self, effect: ClockEffect, at: datetime, *, reason: str = "awaiting customer"
+    ) -> SlaClock:
+        """The clock after one effect of a lifecycle transition. An effect that does not
+        fit the clock's state is a no-op (pausing a paused or stopped clock, resuming a
+        running one, stopping a stopped one). Resuming a stopped clock (a reopened case)
+        counts the time it spent resolved as a pause; ``restart`` starts afresh at ``at``."""
+        match effect.action:
+            case "pause" if not self.is_paused and self.stopped_at is None:
+                return self.pause(at, reason)
+            case "resume" if self.is_paused:
+                return self.resume(at)
+            case "resume" if self.stopped_at is not None:
+                gap = Pause(start=self.stopped_at, reason="while resolved", end=at)
+                return replace(self, stopped_at=None, pauses=(*self.pauses, gap))
+            case "stop" if self.stopped_at is None:
+                return self.stop(at)
+            case "restart":
+                fresh = SlaClock(
+                    target=self.target,
+                    calendar=self.calendar,
+                    business_hours=self.business_hours,
+                    kind=self.kind,
+                    at_risk_share=self.at_risk_share,
+                )
+                return fresh.start(at)
+        return self
 
     # -- queries --------------------------------------------------------------------------
 
