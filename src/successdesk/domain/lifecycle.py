@@ -40,7 +40,11 @@ class ResolutionType(StrEnum):
 
 
 _S = CaseStatus
-_OPEN = frozenset({_S.NEW, _S.TRIAGED, _S.IN_PROGRESS, _S.AWAITING_CUSTOMER})
+# The open statuses (work is still expected), in lifecycle order: the selectors and the
+# partial indexes over open cases (cases/models.py) are built from these two.
+OPEN: tuple[CaseStatus, ...] = (_S.NEW, _S.TRIAGED, _S.IN_PROGRESS, _S.AWAITING_CUSTOMER)
+# A team's queue is its work to do; cases waiting on the customer show under "my cases".
+TEAM_QUEUE: tuple[CaseStatus, ...] = (_S.NEW, _S.TRIAGED, _S.IN_PROGRESS)
 _ALLOWED: dict[CaseStatus, frozenset[CaseStatus]] = {
     _S.NEW: frozenset({_S.TRIAGED, _S.IN_PROGRESS, _S.RESOLVED}),
     _S.TRIAGED: frozenset({_S.IN_PROGRESS, _S.RESOLVED}),
@@ -112,7 +116,7 @@ def allowed_targets(current: CaseStatus | str) -> frozenset[CaseStatus]:
 
 def is_open(status: CaseStatus | str) -> bool:
     """Whether work on the case is still expected (resolved and closed are not open)."""
-    return _status(status, "status") in _OPEN
+    return _status(status, "status") in OPEN
 
 
 def customer_visible_label(status: CaseStatus | str) -> str:

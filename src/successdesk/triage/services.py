@@ -27,7 +27,7 @@ from successdesk.accounts.models import (
 )
 from successdesk.accounts.roles import Role
 from successdesk.cases import clocks
-from successdesk.cases.models import Case, CaseEvent
+from successdesk.cases.models import OPEN_STATUSES, Case, CaseEvent
 from successdesk.cases.notify import notify_case_verified
 from successdesk.cases.senders import ConfirmationLinkUsed, confirmation_read, sender_match
 from successdesk.cases.services import case_transition
@@ -40,7 +40,7 @@ from successdesk.packages.selectors import customer_today, packages_including, s
 
 from .errors import OverrideRequired
 from .models import RoutingRule, TeamSettings
-from .selectors import OPEN_STATUSES, case_facts, routing_suggestion
+from .selectors import case_facts, routing_suggestion
 
 TRIAGE_ROLES = (Role.TRIAGE_AGENT, Role.ADMIN)
 FIELD_LIMIT = 60
