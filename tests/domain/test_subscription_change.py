@@ -9,7 +9,12 @@ from importlib import resources
 from typing import Any
 
 from successdesk.domain.entitlements import Entitlements
-from successdesk.domain.subscription_change import Outcome, change_plan, term_decreases
+from successdesk.domain.subscription_change import (
+    Outcome,
+    change_plan,
+    renewal_date,
+    term_decreases,
+)
 
 END = date(2026, 12, 31)
 
@@ -109,3 +114,8 @@ def test_quota_and_channel_decreases_mark_their_rows_and_a_tolerated_one_is_imma
     assert rows["admin_tasks_per_month"] == rows["pooled_quota"] == "decrease"
     assert rows["channels"] == "decrease"
     assert rows["phone_hours_per_week"] == "immaterial decrease"
+
+
+def test_a_change_scheduled_for_renewal_takes_effect_the_day_after_the_term_ends() -> None:
+    assert renewal_date(END) == date(2027, 1, 1)
+    assert renewal_date(date(2028, 2, 28)) == date(2028, 2, 29)

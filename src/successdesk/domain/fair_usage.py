@@ -101,6 +101,11 @@ class FairUsageLimitReached(DomainError):
         )
 
 
+def pool_kinds(pool: str) -> tuple[str, ...]:
+    """The request kinds that count against ``pool`` (both kinds share the pooled one)."""
+    return QUOTA_KINDS if pool == POOL else (pool,)
+
+
 def limits_for(entitlements: Entitlements, kind: str) -> tuple[str, int]:
     """The pool a request of ``kind`` counts against, and its monthly limit.
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from successdesk.accounts.models import Customer
-from successdesk.domain.entitlements import QUOTA_KINDS, Entitlements, has_feature
+from successdesk.domain.entitlements import QUOTA_KINDS, Entitlements, NotEntitled, has_feature
 from successdesk.domain.fair_usage import QuotaStatus, limits_for, month_window
 
 from .errors import NoCurrentSubscription
@@ -65,6 +65,21 @@ def subscription_required(*, customer: Customer, on: date) -> Subscription:
     return subscription
 
 
+def entitlements_current(customer: Customer, at: datetime | None = None) -> Entitlements:
+    """What the customer's package grants: the subscription covering ``at``'s day in the
+    customer's time zone (now when not given); NoCurrentSubscription when none does."""
+    subscription = subscription_required(customer=customer, on=customer_today(customer, at))
+    return subscription.package_version.grants()
+
+
+def ensure_feature(entitlements: Entitlements | None, feature: str) -> None:
+    """Whether ``feature`` (a channel, a quota kind or a feature flag) is included; else
+    NotEntitled naming the packages that include it. No entitlements (no current
+    subscription) include nothing."""
+    if entitlements is None or not has_feature(entitlements, feature):
+        raise NotEntitled(feature, packages_including(feature))
+
+
 # --- Fair usage -----------------------------------------------------------------------------
 
 
@@ -99,8 +114,7 @@ def usage_status(customer: Customer, kind: str, at: datetime) -> QuotaStatus:
     """This month's status of the pool a request of ``kind`` (admin_task, advisory_review)
     counts against, in the customer's time zone; the limit comes from the subscription
     covering ``at`` (NoCurrentSubscription when none)."""
-    subscription = subscription_required(customer=customer, on=customer_today(customer, at))
-    pool, limit = limits_for(subscription.package_version.grants(), kind)
+    pool, limit = limits_for(entitlements_current(customer, at), kind)
     start, end = month_window(at, customer.time_zone)
     used, extra = (
         UsageCounter.objects.filter(customer=customer, pool=pool, month=start.date())

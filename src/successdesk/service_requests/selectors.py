@@ -14,10 +14,9 @@ from successdesk.domain.entitlements import NotEntitled, has_feature
 from successdesk.domain.errors import DomainError, NotFound
 from successdesk.domain.fair_usage import POOL, FairUsageLimitReached, QuotaStatus
 from successdesk.domain.service_flow import ADMIN_TASK, ADVISORY_REVIEW, ServiceKind
-from successdesk.packages.selectors import packages_including, usage_statuses
+from successdesk.packages.selectors import ensure_feature, entitlements_current, usage_statuses
 
 from .models import ServiceRequest, ServiceRequestAttachment, ServiceRequestEvent
-from .services import entitlements_of
 
 _NUMBER = re.compile(r"^(?:SR-)?0*(\d{1,12})$", re.IGNORECASE)
 
@@ -121,7 +120,7 @@ def usage_view(customer: Customer, at: datetime) -> UsageView:
     """This month's pools in the customer's time zone (two queries plus the package list
     when a kind is not included)."""
     try:
-        grants = entitlements_of(customer, at)
+        grants = entitlements_current(customer, at)
     except DomainError as exc:
         return UsageView(refusal=exc.message)
     statuses = {s.kind: s for s in usage_statuses(customer=customer, entitlements=grants, at=at)}
@@ -129,8 +128,10 @@ def usage_view(customer: Customer, at: datetime) -> UsageView:
     refusals: dict[str, str] = {}
     for quota_kind in (ADMIN_TASK, ADVISORY_REVIEW):
         kinds = [k for k in ServiceKind if k.quota_kind == quota_kind]
-        if not has_feature(grants, quota_kind):
-            refusals[quota_kind] = NotEntitled(quota_kind, packages_including(quota_kind)).message
+        try:
+            ensure_feature(grants, quota_kind)
+        except NotEntitled as exc:
+            refusals[quota_kind] = exc.message
             continue
         pool = POOL if grants.pooled_quota else quota_kind
         pools.setdefault(pool, []).extend(kinds)
