@@ -17,10 +17,13 @@ from successdesk.accounts.active import customer_ensure_active
 from successdesk.accounts.models import Customer, User
 from successdesk.accounts.phone import phone_line_status
 from successdesk.domain.errors import InvalidInput, PermissionDenied
-from successdesk.domain.exclusions import detect, load_default_rules
 from successdesk.domain.intake import PhoneLine, Source, check_intake, check_severity
 from successdesk.domain.lifecycle import CaseStatus, ResolutionType, is_open, transition
-from successdesk.packages.selectors import packages_including, subscription_current
+from successdesk.packages.selectors import (
+    exclusions_detect,
+    packages_including,
+    subscription_current,
+)
 
 from . import clocks
 from .attachments import check_uploads, uploads_store
@@ -123,7 +126,7 @@ def case_open(
         entitlements=grants,
         included_in=lambda: packages_including(source.channel.value),
     )
-    matches = detect(draft.subject, draft.description, load_default_rules())
+    matches = exclusions_detect(draft.subject, draft.description)
 
     case = Case(
         customer=customer,

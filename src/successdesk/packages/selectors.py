@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from successdesk.accounts.models import Customer
 from successdesk.domain.entitlements import QUOTA_KINDS, Entitlements, NotEntitled, has_feature
+from successdesk.domain.exclusions import ExclusionMatch, detect, load_default_rules
 from successdesk.domain.fair_usage import QuotaStatus, limits_for, month_window
 
 from .errors import NoCurrentSubscription
@@ -135,6 +136,23 @@ def vendor_product_names() -> list[str]:
 def third_party_product_names() -> list[str]:
     """Names of known third-party products (never covered)."""
     return list(Product.objects.filter(vendor_owned=False).values_list("name", flat=True))
+
+
+def exclusions_detect(subject: str, description: str) -> list[ExclusionMatch]:
+    """What a request seems to ask for that the packages exclude: the default rules plus
+    the products the vendor lists as its own or as third parties' (one query). Intake
+    (cases and service requests) and the live hint the customer sees both use this, so
+    what is stored is what was shown."""
+    names: dict[bool, list[str]] = {True: [], False: []}
+    for name, vendor_owned in Product.objects.values_list("name", "vendor_owned"):
+        names[vendor_owned].append(name)
+    return detect(
+        subject,
+        description,
+        load_default_rules(),
+        vendor_products=names[True],
+        third_party_products=names[False],
+    )
 
 
 def covered_products(package: Package) -> list[ProductCoverage]:

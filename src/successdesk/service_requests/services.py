@@ -26,13 +26,12 @@ from successdesk.accounts.models import Customer, User
 from successdesk.accounts.roles import Role
 from successdesk.cases.attachments import check_uploads
 from successdesk.domain.errors import InvalidInput, PermissionDenied
-from successdesk.domain.exclusions import detect, load_default_rules
 from successdesk.domain.fair_usage import FairUsageLimitReached, QuotaStatus, limits_for
 from successdesk.domain.fair_usage import month_window as _window
 from successdesk.domain.service_flow import RequestStatus, ServiceKind, parse_kind, step
 from successdesk.notifications.services import notification_queue
 from successdesk.packages.models import UsageCounter
-from successdesk.packages.selectors import ensure_feature, entitlements_current
+from successdesk.packages.selectors import ensure_feature, entitlements_current, exclusions_detect
 
 from .models import ServiceRequest, ServiceRequestAttachment, ServiceRequestEvent, UsageExtra
 
@@ -128,7 +127,7 @@ def service_request_submit(
     ensure_feature(grants, service_kind.quota_kind)
     pool, limit = limits_for(grants, service_kind.quota_kind)
     month, resets_at = month_of(customer, at)
-    matches = detect("", text, load_default_rules())
+    matches = exclusions_detect("", text)
 
     with transaction.atomic():
         if not _take_slot(customer=customer, pool=pool, month=month, limit=limit):
