@@ -20,6 +20,7 @@ from successdesk.domain.errors import InvalidInput, PermissionDenied
 from successdesk.domain.intake import PhoneLine, Source, check_intake, check_severity
 from successdesk.domain.lifecycle import CaseStatus, ResolutionType, is_open, transition
 from successdesk.packages.selectors import (
+    customer_today,
     exclusions_detect,
     packages_including,
     subscription_current,
@@ -116,7 +117,11 @@ def case_open(
         raise InvalidInput("Choose the customer this case is for.", field="customer")
     customer_ensure_active(customer)
 
-    subscription = subscription_current(customer=customer, on=at.date()) if customer else None
+    subscription = (
+        subscription_current(customer=customer, on=customer_today(customer, at))
+        if customer
+        else None
+    )
     version = subscription.package_version if subscription else None
     grants = version.grants() if version else None
     check_intake(

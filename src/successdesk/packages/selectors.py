@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime, timedelta
 
 from django.utils import timezone
 
 from successdesk.accounts.models import Customer
+from successdesk.accounts.today import customer_today as customer_today
 from successdesk.domain.entitlements import QUOTA_KINDS, Entitlements, NotEntitled, has_feature
 from successdesk.domain.exclusions import ExclusionMatch, detect, load_default_rules
 from successdesk.domain.fair_usage import QuotaStatus, limits_for, month_window
@@ -51,11 +51,6 @@ def packages_including(feature: str) -> list[str]:
         if has_feature(version.grants(), feature):
             names.append(version.package.name)
     return names
-
-
-def customer_today(customer: Customer, at: datetime | None = None) -> date:
-    """The date in the customer's time zone (terms and months are counted in it)."""
-    return (at or timezone.now()).astimezone(ZoneInfo(customer.time_zone)).date()
 
 
 def subscription_required(*, customer: Customer, on: date) -> Subscription:
@@ -174,6 +169,23 @@ def subscriptions_current(on: date) -> dict[int, Subscription]:
         .order_by("starts_on")
     ):
         found[subscription.customer_id] = subscription
+    return found
+
+
+def subscriptions_today(at: datetime | None = None) -> dict[int, Subscription]:
+    """Each customer's subscription covering the customer's own today at ``at`` (now by
+    default), keyed by customer id (one query). Customers in different zones can be on
+    different dates at one instant: each is judged by its own."""
+    at = (at or timezone.now()).astimezone(UTC)
+    earliest, latest = (at - timedelta(hours=12)).date(), (at + timedelta(hours=14)).date()
+    found: dict[int, Subscription] = {}
+    for subscription in (
+        Subscription.objects.filter(starts_on__lte=latest, ends_on__gte=earliest)
+        .select_related("customer", "package_version__package", "scheduled_version__package")
+        .order_by("starts_on")
+    ):
+        if subscription.covers(customer_today(subscription.customer, at)):
+            found[subscription.customer_id] = subscription
     return found
 
 

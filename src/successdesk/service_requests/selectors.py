@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from django.db.models import QuerySet
 
@@ -159,13 +159,13 @@ class BoardRow:
 
 def usage_board(at: datetime) -> list[BoardRow]:
     """Every active customer's pools this month, in its own time zone (three queries).
-    The subscription is the one covering ``at``'s UTC date."""
+    The subscription is the one covering each customer's own date at ``at``."""
     from successdesk.domain.fair_usage import limits_for, month_window
     from successdesk.packages.models import UsageCounter
-    from successdesk.packages.selectors import subscriptions_current
+    from successdesk.packages.selectors import subscriptions_today
 
     customers = list(Customer.objects.filter(is_active=True).order_by("name"))
-    subscriptions = subscriptions_current(at.astimezone(UTC).date())
+    subscriptions = subscriptions_today(at)
     windows = {c.pk: month_window(at, c.time_zone) for c in customers}
     counters = {
         (c.customer_id, c.pool, c.month): c
