@@ -235,7 +235,7 @@ def _check_reopen(at: datetime, resolved_at: datetime | None, reopen_days: int) 
             field="resolved_at",
         )
     _aware(resolved_at, "resolved_at")
-    if isinstance(reopen_days, bool) or not isinstance(reopen_days, int) or reopen_days < 0:
+    if reopen_days < 0:
         raise InvalidInput(
             f"reopen_days must be a whole number of days ≥ 0; got {reopen_days!r}.",
             field="reopen_days",
