@@ -195,7 +195,7 @@ def _status(value: CaseStatus | str, name: str) -> CaseStatus:
 
 
 def _aware(value: datetime, name: str) -> None:
-    if not isinstance(value, datetime) or value.utcoffset() is None:
+    if value.utcoffset() is None:
         raise InvalidInput(
             f"{name} must be an aware datetime (with a time zone); got {value!r}. "
             "Pass the instant with its time zone, e.g. in UTC.",
