@@ -17,6 +17,7 @@ from successdesk.domain.fair_usage import (
     check_quota,
     limits_for,
     month_window,
+    pool_kinds,
 )
 from tests.domain.test_entitlements import BASE, H, premier
 
@@ -204,3 +205,8 @@ def test_an_unknown_quota_kind_is_refused() -> None:
     with pytest.raises(InvalidInput) as caught:
         limits_for(BASE, "password_reset")
     assert caught.value.field == "kind"
+
+
+def test_the_pooled_quota_counts_both_kinds_and_a_separate_one_only_its_own() -> None:
+    assert pool_kinds("service_requests") == ("admin_task", "advisory_review")
+    assert pool_kinds("advisory_review") == ("advisory_review",)

@@ -9,7 +9,12 @@ from importlib import resources
 from typing import Any
 
 from successdesk.domain.entitlements import Entitlements
-from successdesk.domain.subscription_change import Outcome, change_plan, term_decreases
+from successdesk.domain.subscription_change import (
+    Outcome,
+    change_plan,
+    renewal_date,
+    term_decreases,
+)
 
 END = date(2026, 12, 31)
 
@@ -124,3 +129,8 @@ def test_a_decrease_within_the_materiality_tolerance_is_shown_but_does_not_refus
     assert plan.outcome is Outcome.APPLY_NOW
     rows = {r.dimension: r.direction for r in plan.rows}
     assert rows["phone_hours_per_week"] == "immaterial decrease"
+
+
+def test_a_change_scheduled_for_renewal_takes_effect_the_day_after_the_term_ends() -> None:
+    assert renewal_date(END) == date(2027, 1, 1)
+    assert renewal_date(date(2028, 2, 28)) == date(2028, 2, 29)

@@ -3,6 +3,7 @@ staff confirm with the standard answer, or override; service requests are checke
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -145,3 +146,24 @@ def test_staff_pages_name_excluded_kinds_pools_and_statuses_in_words_not_codes(
     for page in (case_page, request_page, usage_page):
         for code in ("password_reset", "campaign_building", "advisory_review", "admin_task"):
             assert f">{code}" not in page and f"{code} (" not in page and f"{code}:" not in page
+
+
+def test_what_intake_stores_is_what_the_hint_showed_for_a_text_naming_a_vendor_product(
+    portal: Client,
+) -> None:
+    # "Salesforce" alone is a third-party product; "Salesforce integration" (a catalog
+    # name) is ours, so the request is about our integration, not someone else's product.
+    text = "Since we moved behind a VPN, please configure the Salesforce integration again."
+    body = {"subject": "Referral sync", "description": text}
+    hint = portal.post("/portal/services/exclusion-check/", body, HTTP_HX_REQUEST="true")
+    shown = set(re.findall(r'data-exclusion="(\w+)"', hint.content.decode()))
+    assert "third_party" not in shown
+
+    assert portal.post("/portal/cases/new/", {**body, "severity": "3"}).status_code == 302
+    assert {m["kind"] for m in Case.objects.get().exclusions} == shown
+    details = {"details": text}
+    service_hint = portal.post("/portal/services/exclusion-check/", details)
+    portal.post("/portal/services/new/", {"kind": "csv_import", **details})
+    assert {m["kind"] for m in ServiceRequest.objects.get().exclusions} == set(
+        re.findall(r'data-exclusion="(\w+)"', service_hint.content.decode())
+    )

@@ -10,11 +10,9 @@ from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from successdesk.domain.contacts import ensure_training_complete, missing_training
 from successdesk.domain.errors import InvalidInput, PermissionDenied
@@ -22,6 +20,7 @@ from successdesk.domain.errors import InvalidInput, PermissionDenied
 from .audit import audit_record
 from .models import TrainingCompletion, TrainingCourse, User
 from .roles import Role
+from .today import customer_today, vendor_today
 
 IMPORT_COLUMNS = ("email", "course", "completed_on")
 IMPORT_MAX_ROWS = 5000
@@ -102,9 +101,12 @@ def _ensure_admin(actor: User | None) -> None:
         )
 
 
-def _today() -> date:
-    # The latest date anywhere on Earth: a completion "today" in any zone is accepted.
-    return timezone.now().astimezone(ZoneInfo("Pacific/Kiritimati")).date()
+def _today(user: User | None) -> date:
+    """A completion may be dated up to today where the user's customer is (the vendor's
+    today for a line whose user is not known)."""
+    if user is None or user.customer is None:
+        return vendor_today()
+    return customer_today(user.customer)
 
 
 def training_completion_record(
@@ -123,7 +125,7 @@ def training_completion_record(
             f"{user.email} is vendor staff; training is recorded for customer users.",
             field="user",
         )
-    if completed_on > _today():
+    if completed_on > _today(user):
         raise InvalidInput(
             f"{completed_on:%Y-%m-%d} is in the future. Give the day the course was completed.",
             field="completed_on",
@@ -203,7 +205,7 @@ def _check_row(
         except ValueError:
             problems.append(f"completed_on {day!r} is not a date written YYYY-MM-DD")
         else:
-            if completed_on > _today():
+            if completed_on > _today(users.get(email)):
                 problems.append(f"completed_on {day} is in the future")
     return problems, completed_on
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -12,8 +12,9 @@ from ninja import Field, Router, Schema
 from successdesk.accounts.models import Customer, User
 from successdesk.domain.entitlements import format_duration
 from successdesk.domain.errors import NotFound
-from successdesk.domain.fair_usage import POOL
+from successdesk.domain.fair_usage import pool_kinds
 from successdesk.domain.intake import Channel
+from successdesk.domain.subscription_change import renewal_date
 from successdesk.packages.overview import package_overview
 
 from .problems import problem_responses
@@ -89,10 +90,6 @@ class EntitlementsOut(Schema):
     fair_usage: list[FairUsageOut]
 
 
-def _kinds(pool: str) -> list[str]:
-    return ["admin_task", "advisory_review"] if pool == POOL else [pool]
-
-
 @router.get(
     "/entitlements",
     response={200: EntitlementsOut, **problem_responses(401, 404, 409)},
@@ -124,7 +121,7 @@ def entitlements_get(request: HttpRequest) -> dict[str, Any]:
         "scheduled_change": {
             "package": scheduled.package.name,
             "version": scheduled.version,
-            "takes_effect_on": sub.ends_on + timedelta(days=1),
+            "takes_effect_on": renewal_date(sub.ends_on),
         }
         if scheduled is not None
         else None,
@@ -151,7 +148,7 @@ def entitlements_get(request: HttpRequest) -> dict[str, Any]:
         "fair_usage": [
             {
                 "pool": q.kind,
-                "kinds": _kinds(q.kind),
+                "kinds": list(pool_kinds(q.kind)),
                 "limit": q.limit,
                 "used": q.used,
                 "extra": q.extra,

@@ -9,7 +9,7 @@ from django.conf import settings
 
 from successdesk.domain.calendars import BusinessCalendar
 from successdesk.domain.lifecycle import ClockEffect
-from successdesk.domain.sla import ClockKind, Pause, SlaClock, SlaTarget, stopped_outcome
+from successdesk.domain.sla import ClockKind, SlaClock, SlaTarget, stopped_outcome
 from successdesk.packages.calendars import calendar_built
 from successdesk.packages.models import PackageVersion
 
@@ -81,32 +81,13 @@ def at_risk_at(clock: SlaClock) -> datetime | None:
     return replace(clock, target=clock.target * clock.at_risk_share).due_at()
 
 
-def apply(case: Case, effects: tuple[ClockEffect, ...], at: datetime, reason: str = "") -> None:
-    """Pause, resume, stop or restart clocks as a lifecycle transition says."""
+def apply(case: Case, effects: tuple[ClockEffect, ...], at: datetime) -> None:
+    """Apply a lifecycle transition's clock effects (``SlaClock.apply``) and store them."""
     clocks = load(case)
     for effect in effects:
         clock = clocks.get(effect.clock)
-        if clock is None:
-            continue
-        if effect.action == "pause" and not clock.is_paused and clock.stopped_at is None:
-            clock = clock.pause(at, reason or "awaiting customer")
-        elif effect.action == "resume" and clock.is_paused:
-            clock = clock.resume(at)
-        elif effect.action == "resume" and clock.stopped_at is not None:
-            # A reopened case: the time it spent resolved does not count.
-            gap = Pause(start=clock.stopped_at, reason="while resolved", end=at)
-            clock = replace(clock, stopped_at=None, pauses=(*clock.pauses, gap))
-        elif effect.action == "stop" and clock.stopped_at is None:
-            clock = clock.stop(at)
-        elif effect.action == "restart":
-            clock = SlaClock(
-                target=clock.target,
-                calendar=clock.calendar,
-                business_hours=clock.business_hours,
-                kind=clock.kind,
-                at_risk_share=clock.at_risk_share,
-            ).start(at)
-        clocks[effect.clock] = clock
+        if clock is not None:
+            clocks[effect.clock] = clock.apply(effect, at)
     if clocks:
         store(case, clocks)
 

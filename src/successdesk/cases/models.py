@@ -10,8 +10,10 @@ from django.utils import timezone
 
 from successdesk.accounts.models import Customer, SupportTeam, User
 from successdesk.domain.intake import SEVERITIES, Channel, Source
-from successdesk.domain.lifecycle import CaseStatus, ResolutionType
+from successdesk.domain.lifecycle import OPEN, TEAM_QUEUE, CaseStatus, ResolutionType
 from successdesk.packages.models import PackageVersion
+
+from .keyset import Ordering, SortKey, instant, integer
 
 
 class CaseSequence(models.Model):
@@ -24,8 +26,20 @@ class CaseSequence(models.Model):
         return f"{self.name}: {self.last_value}"
 
 
-# Queue order (successdesk.triage.selectors.QUEUE_ORDER) as index fields.
-QUEUE_INDEX_ORDER = ["-routing_priority", "severity", "resolution_due_at", "created_at", "id"]
+# The open statuses as stored: the selectors' filters and the partial indexes' conditions.
+OPEN_STATUSES = [status.value for status in OPEN]
+TEAM_QUEUE_STATUSES = [status.value for status in TEAM_QUEUE]
+# The queue order of every triage queue (successdesk.domain.routing.queue_key says the
+# same): routing priority desc, severity, resolution due time (none last), created, id.
+# The SQL ordering, the queue indexes and the keyset condition all derive from it.
+QUEUE_ORDERING = Ordering(
+    SortKey("routing_priority", integer, descending=True),
+    SortKey("severity", integer),
+    SortKey("resolution_due_at", instant, nulls_last=True),
+    SortKey("created_at", instant),
+    SortKey("id", integer),
+)
+QUEUE_INDEX_ORDER = QUEUE_ORDERING.index_fields()
 
 
 class Case(models.Model):
@@ -115,26 +129,24 @@ class Case(models.Model):
             models.Index(fields=["created_at"], name="case_created"),
             # The team queues and "my cases" (successdesk.triage.selectors) in queue order,
             # over open cases only: a first page reads its rows straight from the index,
-            # whatever the number of cases (docs/performance.md). The status lists are the
-            # selectors' TEAM_QUEUE_STATUSES and OPEN_STATUSES: the planner uses a partial
-            # index only for a query with the same statuses.
+            # whatever the number of cases (docs/performance.md). The selectors filter on
+            # the same status lists (the planner uses a partial index only for a query with
+            # the same statuses).
             models.Index(
                 fields=["team", *QUEUE_INDEX_ORDER],
-                condition=models.Q(status__in=["new", "triaged", "in_progress"]),
+                condition=models.Q(status__in=TEAM_QUEUE_STATUSES),
                 name="case_team_queue_open",
             ),
             # The teams overview counts each team's queue, and the unassigned part of it,
             # from this index alone.
             models.Index(
                 fields=["team", "assignee"],
-                condition=models.Q(status__in=["new", "triaged", "in_progress"]),
+                condition=models.Q(status__in=TEAM_QUEUE_STATUSES),
                 name="case_team_open_assignee",
             ),
             models.Index(
                 fields=["assignee", *QUEUE_INDEX_ORDER],
-                condition=models.Q(
-                    status__in=["new", "triaged", "in_progress", "awaiting_customer"]
-                ),
+                condition=models.Q(status__in=OPEN_STATUSES),
                 name="case_assignee_queue_open",
             ),
         ]

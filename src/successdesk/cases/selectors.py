@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
 from successdesk.accounts.models import User
 from successdesk.accounts.selectors import is_designated_contact
-from successdesk.domain.errors import NotFound
+from successdesk.domain.errors import InvalidCursor, NotFound
+from successdesk.domain.lifecycle import CaseStatus
 
-from .keyset import cursor_decode, cursor_encode, instant, integer
-from .models import Attachment, Case, CaseEvent, Comment
+from .keyset import Ordering, SortKey, instant, integer
+from .models import OPEN_STATUSES, Attachment, Case, CaseEvent, Comment
 from .numbers import case_number_normal
 
 
@@ -66,7 +65,7 @@ def cases_filter(
     q: str | None = None,
 ) -> QuerySet[Case]:
     if status == "open":
-        qs = qs.exclude(status__in=["resolved", "closed"])
+        qs = qs.filter(status__in=OPEN_STATUSES)
     elif status:
         qs = qs.filter(status=status)
     if severity:
@@ -110,22 +109,18 @@ class NewestPage:
     count_capped: bool
 
 
-def _cursor_encode(case: Case) -> str:
-    return cursor_encode(["newest", case.created_at, case.pk])
+# Newest first; a cursor is the last row's creation instant and id.
+NEWEST = Ordering(
+    SortKey("created_at", instant, descending=True), SortKey("id", integer, descending=True)
+)
 
 
 def _cursor_after(token: str) -> Q:
-    """The keyset condition for the cases after the cursor's case (older, or same instant
-    and smaller id)."""
-
-    def read(values: list[Any]) -> tuple[datetime, int]:
-        kind, created, pk = values
-        if kind != "newest":
-            raise ValueError(kind)
-        return instant(created), integer(pk)
-
-    at, pk = cursor_decode(token, read)
-    return Q(created_at__lt=at) | Q(created_at=at, id__lt=pk)
+    """The keyset condition for the cases after the cursor's case."""
+    name, values = NEWEST.cursor_read(token)
+    if name != "newest":
+        raise InvalidCursor("The cursor cannot be read.")
+    return NEWEST.after(values)
 
 
 def cases_newest_page(
@@ -138,12 +133,12 @@ def cases_newest_page(
     count = matching[: COUNT_CAP + 1].count()
     if cursor:
         cases = cases.filter(_cursor_after(cursor))
-    rows = list(cases.order_by("-created_at", "-id")[offset : offset + limit + 1])
+    rows = list(cases.order_by(*NEWEST.order_by())[offset : offset + limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
     return NewestPage(
         cases=rows,
-        next_cursor=_cursor_encode(rows[-1]) if more and rows else None,
+        next_cursor=NEWEST.cursor("newest", rows[-1]) if more and rows else None,
         count=min(count, COUNT_CAP),
         count_capped=count > COUNT_CAP,
     )
@@ -166,7 +161,7 @@ class OpenCases:
 def cases_open_for(user: User, *, limit: int = 10) -> OpenCases:
     """For the portal's home page (four queries)."""
     open_cases = cases_filter(cases_visible_to(user), status="open").order_by("-created_at", "-id")
-    waiting = "awaiting_customer"
+    waiting = CaseStatus.AWAITING_CUSTOMER
     return OpenCases(
         waiting_on_customer=list(open_cases.filter(status=waiting)[:limit]),
         with_support=list(open_cases.exclude(status=waiting)[:limit]),

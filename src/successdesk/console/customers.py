@@ -56,7 +56,7 @@ from successdesk.packages.selectors import (
     customer_today,
     subscription_changes,
     subscription_current,
-    subscriptions_current,
+    subscriptions_today,
 )
 from successdesk.packages.services import subscription_change, subscription_change_preview
 from successdesk.web import csv_response, refuse, staff_only
@@ -65,7 +65,7 @@ from successdesk.web import csv_response, refuse, staff_only
 @staff_only
 @require_GET
 def customer_list(request: AuthedRequest) -> HttpResponse:
-    subscriptions = subscriptions_current(timezone.now().date())
+    subscriptions = subscriptions_today()
     rows = [(row, subscriptions.get(row.customer.pk)) for row in customers_overview()]
     return render(request, "console/customers/list.html", {"rows": rows})
 

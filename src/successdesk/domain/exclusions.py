@@ -264,6 +264,11 @@ class RuleSet:
     def rule_for(self, kind: ExclusionKind) -> ExclusionRule | None:
         return next((rule for rule in self.rules if rule.kind == kind), None)
 
+    def scan(self, lowered: str) -> list[tuple[_Slot, _Hit]]:
+        """Every match of every pattern and product name in lower-cased ``lowered``, with
+        what it stands for."""
+        return [(self._slots[hit.slot], hit) for hit in self._scanner.scan(lowered)]
+
 
 def _check_answer(answer: str, where: str) -> None:
     if not isinstance(answer, str) or not answer.strip():
@@ -366,11 +371,10 @@ def detect(
     """
     text = _SPACES.sub(" ", f"{subject}\n{description}".translate(_TYPOGRAPHY)).strip()
     lowered = _lower_text(text)
-    hits = [(rules._slots[hit.slot], hit) for hit in rules._scanner.scan(lowered)]
+    hits = rules.scan(lowered)
     extra_vendor, extra_third = _names(vendor_products), _names(third_party_products)
     if extra_vendor or extra_third:
-        extra = _extra_names(extra_vendor, extra_third)
-        hits += [(extra._slots[hit.slot], hit) for hit in extra._scanner.scan(lowered)]
+        hits += _extra_names(extra_vendor, extra_third).scan(lowered)
 
     vendor = [hit for slot, hit in hits if slot.role == _VENDOR]
 

@@ -34,7 +34,7 @@ def month_window(at: datetime, tz: str | ZoneInfo) -> tuple[datetime, datetime]:
     measure elapsed time.
     """
     zone = _zone(tz)
-    _need(isinstance(at, datetime) and at.utcoffset() is not None, "at", "an aware datetime", at)
+    _need(at.utcoffset() is not None, "at", "an aware datetime", at)
     local = at.astimezone(zone)
     year, month = (local.year + 1, 1) if local.month == 12 else (local.year, local.month + 1)
     start = datetime(local.year, local.month, 1, tzinfo=zone)
@@ -67,8 +67,7 @@ class QuotaStatus:
             value = getattr(self, name)
             _need(_is_int(value) and value >= 0, name, "a whole number ≥ 0", value)
         at = self.resets_at
-        ok = isinstance(at, datetime) and at.utcoffset() is not None
-        _need(ok, "resets_at", "an aware datetime", at)
+        _need(at.utcoffset() is not None, "resets_at", "an aware datetime", at)
 
     @property
     def remaining(self) -> int:
@@ -99,6 +98,11 @@ class FairUsageLimitReached(DomainError):
             used=status.used,
             resets_at=status.resets_at.isoformat(),
         )
+
+
+def pool_kinds(pool: str) -> tuple[str, ...]:
+    """The request kinds that count against ``pool`` (both kinds share the pooled one)."""
+    return QUOTA_KINDS if pool == POOL else (pool,)
 
 
 def limits_for(entitlements: Entitlements, kind: str) -> tuple[str, int]:

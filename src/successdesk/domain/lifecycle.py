@@ -40,7 +40,11 @@ class ResolutionType(StrEnum):
 
 
 _S = CaseStatus
-_OPEN = frozenset({_S.NEW, _S.TRIAGED, _S.IN_PROGRESS, _S.AWAITING_CUSTOMER})
+# The open statuses (work is still expected), in lifecycle order: the selectors and the
+# partial indexes over open cases (cases/models.py) are built from these two.
+OPEN: tuple[CaseStatus, ...] = (_S.NEW, _S.TRIAGED, _S.IN_PROGRESS, _S.AWAITING_CUSTOMER)
+# A team's queue is its work to do; cases waiting on the customer show under "my cases".
+TEAM_QUEUE: tuple[CaseStatus, ...] = (_S.NEW, _S.TRIAGED, _S.IN_PROGRESS)
 _ALLOWED: dict[CaseStatus, frozenset[CaseStatus]] = {
     _S.NEW: frozenset({_S.TRIAGED, _S.IN_PROGRESS, _S.RESOLVED}),
     _S.TRIAGED: frozenset({_S.IN_PROGRESS, _S.RESOLVED}),
@@ -112,7 +116,7 @@ def allowed_targets(current: CaseStatus | str) -> frozenset[CaseStatus]:
 
 def is_open(status: CaseStatus | str) -> bool:
     """Whether work on the case is still expected (resolved and closed are not open)."""
-    return _status(status, "status") in _OPEN
+    return _status(status, "status") in OPEN
 
 
 def customer_visible_label(status: CaseStatus | str) -> str:
@@ -191,7 +195,7 @@ def _status(value: CaseStatus | str, name: str) -> CaseStatus:
 
 
 def _aware(value: datetime, name: str) -> None:
-    if not isinstance(value, datetime) or value.utcoffset() is None:
+    if value.utcoffset() is None:
         raise InvalidInput(
             f"{name} must be an aware datetime (with a time zone); got {value!r}. "
             "Pass the instant with its time zone, e.g. in UTC.",
@@ -231,7 +235,7 @@ def _check_reopen(at: datetime, resolved_at: datetime | None, reopen_days: int) 
             field="resolved_at",
         )
     _aware(resolved_at, "resolved_at")
-    if isinstance(reopen_days, bool) or not isinstance(reopen_days, int) or reopen_days < 0:
+    if reopen_days < 0:
         raise InvalidInput(
             f"reopen_days must be a whole number of days ≥ 0; got {reopen_days!r}.",
             field="reopen_days",

@@ -21,8 +21,8 @@ def _check_severity(value: object, name: str) -> None:
         )
 
 
-def _check_aware(value: object, name: str) -> None:
-    if not isinstance(value, datetime) or value.utcoffset() is None:
+def _check_aware(value: datetime, name: str) -> None:
+    if value.utcoffset() is None:
         raise InvalidInput(
             f"{name} must be an aware datetime (with a time zone); got {value!r}. "
             "Pass the instant with its time zone, e.g. in UTC.",
@@ -72,12 +72,7 @@ class RoutingRule:
     packages: frozenset[str] | None = None
 
     def __post_init__(self) -> None:
-        if isinstance(self.order, bool) or not isinstance(self.order, int):
-            raise InvalidInput(
-                f"order must be a whole number; got {self.order!r}. Give the rule a position.",
-                field="order",
-            )
-        if not isinstance(self.team, str) or not self.team.strip():
+        if not self.team.strip():
             raise InvalidInput(
                 "team must be the slug of a support team. Name the team this rule routes to.",
                 field="team",
@@ -144,12 +139,6 @@ def queue_key(
     """Sort key: routing priority (higher first), severity (1 first), SLA due time (earliest
     first, none last), created_at, then ``tie`` (ints before strings). Instants compare in UTC.
     """
-    if isinstance(routing_priority, bool) or not isinstance(routing_priority, int):
-        raise InvalidInput(
-            f"routing_priority must be a whole number; got {routing_priority!r}. Pass the "
-            "priority of the customer's package.",
-            field="routing_priority",
-        )
     _check_severity(severity, "severity")
     _check_aware(created_at, "created_at")
     if due_at is not None:
@@ -220,7 +209,7 @@ class Agent:
 
     def __post_init__(self) -> None:
         count = self.open_cases
-        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+        if count < 0:
             raise InvalidInput(
                 f"open_cases must be a whole number ≥ 0; got {count!r}. Count the agent's "
                 "open cases.",

@@ -20,6 +20,7 @@ from typing import Any, Literal, get_args
 
 from successdesk.domain.calendars import DASH, BusinessCalendar
 from successdesk.domain.errors import Conflict, InvalidInput
+from successdesk.domain.lifecycle import ClockEffect
 from successdesk.domain.sla_text import closed_runs, format_duration, format_instant
 
 ClockKind = Literal["first_response", "resolution"]
@@ -44,6 +45,21 @@ def _timedelta(data: Mapping[str, Any], key: str) -> timedelta:
         raise InvalidInput(
             f"{key} must be a number of seconds; got {value!r}.", field=key
         ) from None
+
+
+def _flag(data: Mapping[str, Any], key: str) -> bool:
+    """A stored true/false (true when absent)."""
+    value = data.get(key, True)
+    if not isinstance(value, bool):
+        raise InvalidInput(f"{key} must be true or false; got {value!r}.", field=key)
+    return value
+
+
+def _share(value: object) -> float:
+    """A stored at-risk share: a number (its range is the clock's to check)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidInput(f"at_risk_share must be in (0, 1]; got {value!r}.")
+    return value
 
 
 def _aware(value: object, name: str) -> datetime:
@@ -93,10 +109,8 @@ class SlaTarget:
     def __post_init__(self) -> None:
         for name in ("first_response", "resolution"):
             value = getattr(self, name)
-            if not isinstance(value, timedelta) or value <= _ZERO:
+            if value <= _ZERO:
                 raise InvalidInput(f"{name} must be a positive timedelta; got {value!r}.")
-        if not isinstance(self.business_hours, bool):
-            raise InvalidInput(f"business_hours must be a bool; got {self.business_hours!r}.")
 
     def duration(self, kind: ClockKind) -> timedelta:
         return self.first_response if kind == "first_response" else self.resolution
@@ -113,7 +127,7 @@ class SlaTarget:
         return cls(
             first_response=_timedelta(data, "first_response_seconds"),
             resolution=_timedelta(data, "resolution_seconds"),
-            business_hours=data.get("business_hours", True),
+            business_hours=_flag(data, "business_hours"),
         )
 
 
@@ -127,9 +141,6 @@ class SlaTable(Mapping[int, SlaTarget]):
             raise InvalidInput(
                 f"An SLA table needs exactly severities 1, 2, 3 and 4; got {sorted(targets)}."
             )
-        for severity, target in targets.items():
-            if not isinstance(target, SlaTarget):
-                raise InvalidInput(f"Severity {severity} needs an SlaTarget; got {target!r}.")
         self._targets = {s: targets[s] for s in SEVERITIES}
 
     def __getitem__(self, severity: int) -> SlaTarget:
@@ -194,16 +205,12 @@ class SlaClock:
     counting: BusinessCalendar = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if not isinstance(self.target, timedelta) or self.target <= _ZERO:
+        if self.target <= _ZERO:
             raise InvalidInput(f"target must be a positive timedelta; got {self.target!r}.")
-        if not isinstance(self.calendar, BusinessCalendar):
-            raise InvalidInput(f"calendar must be a BusinessCalendar; got {self.calendar!r}.")
-        if not isinstance(self.business_hours, bool):
-            raise InvalidInput(f"business_hours must be a bool; got {self.business_hours!r}.")
         if self.kind not in get_args(ClockKind):
             raise InvalidInput(f"kind must be first_response or resolution; got {self.kind!r}.")
         share = self.at_risk_share
-        if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 < share <= 1:
+        if not 0 < share <= 1:
             raise InvalidInput(f"at_risk_share must be in (0, 1]; got {share!r}.")
         self._check_events()
         counting = self.calendar if self.business_hours else self.calendar.always_open(self.tz)
@@ -298,7 +305,7 @@ class SlaClock:
         last = self._last_event()
         if self.is_paused:
             raise Conflict(f"The {self.kind} clock is already paused; resume it first.")
-        if not isinstance(reason, str) or not reason.strip():
+        if not reason.strip():
             raise InvalidInput("Say why the clock is paused (e.g. 'awaiting customer').")
         pause = Pause(start=self._event(at, "at", last), reason=reason.strip())
         return replace(self, pauses=(*self.pauses, pause))
@@ -316,6 +323,34 @@ class SlaClock:
         at = self._event(at, "at", self._last_event())
         clock = self.resume(at) if self.is_paused else self
         return replace(clock, stopped_at=at)
+
+    def apply(
+        self, effect: ClockEffect, at: datetime, *, reason: str = "awaiting customer"
+    ) -> SlaClock:
+        """The clock after one effect of a lifecycle transition. An effect that does not
+        fit the clock's state is a no-op (pausing a paused or stopped clock, resuming a
+        running one, stopping a stopped one). Resuming a stopped clock (a reopened case)
+        counts the time it spent resolved as a pause; ``restart`` starts afresh at ``at``."""
+        match effect.action:
+            case "pause" if not self.is_paused and self.stopped_at is None:
+                return self.pause(at, reason)
+            case "resume" if self.is_paused:
+                return self.resume(at)
+            case "resume" if self.stopped_at is not None:
+                gap = Pause(start=self.stopped_at, reason="while resolved", end=at)
+                return replace(self, stopped_at=None, pauses=(*self.pauses, gap))
+            case "stop" if self.stopped_at is None:
+                return self.stop(at)
+            case "restart":
+                fresh = SlaClock(
+                    target=self.target,
+                    calendar=self.calendar,
+                    business_hours=self.business_hours,
+                    kind=self.kind,
+                    at_risk_share=self.at_risk_share,
+                )
+                return fresh.start(at)
+        return self
 
     # -- queries --------------------------------------------------------------------------
 
@@ -467,9 +502,9 @@ class SlaClock:
         return cls(
             target=_timedelta(data, "target_seconds"),
             calendar=calendar,
-            business_hours=data.get("business_hours", True),
+            business_hours=_flag(data, "business_hours"),
             kind=data.get("kind", "resolution"),
-            at_risk_share=data.get("at_risk_share", DEFAULT_AT_RISK_SHARE),
+            at_risk_share=_share(data.get("at_risk_share", DEFAULT_AT_RISK_SHARE)),
             started_at=_parse_instant(data.get("started_at"), "started_at"),
             stopped_at=_parse_instant(data.get("stopped_at"), "stopped_at"),
             pauses=tuple(

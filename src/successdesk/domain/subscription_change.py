@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 from successdesk.domain.entitlements import (
@@ -35,6 +35,12 @@ class Outcome(StrEnum):
     APPLY_NOW = "accepted"
     SCHEDULE = "scheduled"
     REFUSE = "refused"
+
+
+def renewal_date(ends_on: date) -> date:
+    """The day a term that ends on ``ends_on`` renews: a change scheduled for renewal takes
+    effect then (the day after the term ends)."""
+    return ends_on + timedelta(days=1)
 
 
 def term_decreases(*, current_end: date, proposed_end: date) -> list[Decrease]:

@@ -24,9 +24,13 @@ from successdesk.cases.notify import case_recipients, notify_case_opened
 from successdesk.cases.numbers import case_number_next
 from successdesk.cases.senders import sender_match
 from successdesk.domain.errors import InvalidInput, PermissionDenied
-from successdesk.domain.exclusions import detect, load_default_rules
 from successdesk.domain.intake import Source, check_intake, check_severity
-from successdesk.packages.selectors import packages_including, subscription_current
+from successdesk.packages.selectors import (
+    customer_today,
+    exclusions_detect,
+    packages_including,
+    subscription_current,
+)
 from successdesk.triage.services import route_at_intake, route_at_intake_record, routing_for_intake
 
 from .phone import phone_line
@@ -201,7 +205,11 @@ def _open(intake: Intake, *, at: datetime | None) -> Case:
     draft, customer, source = intake.draft, intake.customer, intake.source
     customer_ensure_active(customer)
 
-    subscription = subscription_current(customer=customer, on=at.date()) if customer else None
+    subscription = (
+        subscription_current(customer=customer, on=customer_today(customer, at))
+        if customer
+        else None
+    )
     version = subscription.package_version if subscription else None
     grants = version.grants() if version else None
     check_intake(
@@ -211,7 +219,7 @@ def _open(intake: Intake, *, at: datetime | None) -> Case:
         entitlements=grants,
         included_in=lambda: packages_including(source.channel.value),
     )
-    matches = detect(draft.subject, draft.description, load_default_rules())
+    matches = exclusions_detect(draft.subject, draft.description)
 
     case = Case(
         customer=customer,

@@ -8,9 +8,8 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from successdesk.accounts.models import Customer, User
-from successdesk.domain.entitlements import NotEntitled, has_feature
 from successdesk.domain.errors import NotFound, PermissionDenied
-from successdesk.packages.selectors import customer_today, packages_including, subscription_current
+from successdesk.packages.selectors import customer_today, ensure_feature, subscription_current
 
 from .models import NOTICE, ContentItem
 
@@ -30,8 +29,7 @@ def library_access(user: User, at: datetime) -> Customer | None:
     if customer is None:
         raise PermissionDenied("The content library is for customer users.")
     subscription = subscription_current(customer=customer, on=customer_today(customer, at))
-    if subscription is None or not has_feature(subscription.package_version.grants(), FEATURE):
-        raise NotEntitled(FEATURE, packages_including(FEATURE))
+    ensure_feature(subscription.package_version.grants() if subscription else None, FEATURE)
     return customer
 
 

@@ -18,6 +18,7 @@ from successdesk.accounts.models import Customer, User
 from successdesk.domain.calendars import BusinessCalendar
 from successdesk.domain.entitlements import Entitlements
 from successdesk.domain.errors import DomainError
+from successdesk.domain.subscription_change import renewal_date
 
 
 def _windows(raw: Any, where: str) -> list[tuple[time, time]]:
@@ -286,9 +287,7 @@ class Subscription(models.Model):
 
     @property
     def renews_on(self) -> date:
-        from datetime import timedelta
-
-        return self.ends_on + timedelta(days=1)
+        return renewal_date(self.ends_on)
 
 
 class SubscriptionChange(models.Model):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime, timedelta
 
 from django.utils import timezone
 
 from successdesk.accounts.models import Customer
-from successdesk.domain.entitlements import QUOTA_KINDS, Entitlements, has_feature
+from successdesk.accounts.today import customer_today as customer_today
+from successdesk.domain.entitlements import QUOTA_KINDS, Entitlements, NotEntitled, has_feature
+from successdesk.domain.exclusions import ExclusionMatch, detect, load_default_rules
 from successdesk.domain.fair_usage import QuotaStatus, limits_for, month_window
 
 from .errors import NoCurrentSubscription
@@ -52,17 +53,27 @@ def packages_including(feature: str) -> list[str]:
     return names
 
 
-def customer_today(customer: Customer, at: datetime | None = None) -> date:
-    """The date in the customer's time zone (terms and months are counted in it)."""
-    return (at or timezone.now()).astimezone(ZoneInfo(customer.time_zone)).date()
-
-
 def subscription_required(*, customer: Customer, on: date) -> Subscription:
     """The subscription covering ``on``; refused with NoCurrentSubscription when none."""
     subscription = subscription_current(customer=customer, on=on)
     if subscription is None:
         raise NoCurrentSubscription(customer.name)
     return subscription
+
+
+def entitlements_current(customer: Customer, at: datetime | None = None) -> Entitlements:
+    """What the customer's package grants: the subscription covering ``at``'s day in the
+    customer's time zone (now when not given); NoCurrentSubscription when none does."""
+    subscription = subscription_required(customer=customer, on=customer_today(customer, at))
+    return subscription.package_version.grants()
+
+
+def ensure_feature(entitlements: Entitlements | None, feature: str) -> None:
+    """Whether ``feature`` (a channel, a quota kind or a feature flag) is included; else
+    NotEntitled naming the packages that include it. No entitlements (no current
+    subscription) include nothing."""
+    if entitlements is None or not has_feature(entitlements, feature):
+        raise NotEntitled(feature, packages_including(feature))
 
 
 # --- Fair usage -----------------------------------------------------------------------------
@@ -99,8 +110,7 @@ def usage_status(customer: Customer, kind: str, at: datetime) -> QuotaStatus:
     """This month's status of the pool a request of ``kind`` (admin_task, advisory_review)
     counts against, in the customer's time zone; the limit comes from the subscription
     covering ``at`` (NoCurrentSubscription when none)."""
-    subscription = subscription_required(customer=customer, on=customer_today(customer, at))
-    pool, limit = limits_for(subscription.package_version.grants(), kind)
+    pool, limit = limits_for(entitlements_current(customer, at), kind)
     start, end = month_window(at, customer.time_zone)
     used, extra = (
         UsageCounter.objects.filter(customer=customer, pool=pool, month=start.date())
@@ -123,6 +133,23 @@ def third_party_product_names() -> list[str]:
     return list(Product.objects.filter(vendor_owned=False).values_list("name", flat=True))
 
 
+def exclusions_detect(subject: str, description: str) -> list[ExclusionMatch]:
+    """What a request seems to ask for that the packages exclude: the default rules plus
+    the products the vendor lists as its own or as third parties' (one query). Intake
+    (cases and service requests) and the live hint the customer sees both use this, so
+    what is stored is what was shown."""
+    names: dict[bool, list[str]] = {True: [], False: []}
+    for name, vendor_owned in Product.objects.values_list("name", "vendor_owned"):
+        names[vendor_owned].append(name)
+    return detect(
+        subject,
+        description,
+        load_default_rules(),
+        vendor_products=names[True],
+        third_party_products=names[False],
+    )
+
+
 def covered_products(package: Package) -> list[ProductCoverage]:
     """Every product with whether ``package`` covers it: the vendor's first, then
     third parties', by name."""
@@ -142,6 +169,23 @@ def subscriptions_current(on: date) -> dict[int, Subscription]:
         .order_by("starts_on")
     ):
         found[subscription.customer_id] = subscription
+    return found
+
+
+def subscriptions_today(at: datetime | None = None) -> dict[int, Subscription]:
+    """Each customer's subscription covering the customer's own today at ``at`` (now by
+    default), keyed by customer id (one query). Customers in different zones can be on
+    different dates at one instant: each is judged by its own."""
+    at = (at or timezone.now()).astimezone(UTC)
+    earliest, latest = (at - timedelta(hours=12)).date(), (at + timedelta(hours=14)).date()
+    found: dict[int, Subscription] = {}
+    for subscription in (
+        Subscription.objects.filter(starts_on__lte=latest, ends_on__gte=earliest)
+        .select_related("customer", "package_version__package", "scheduled_version__package")
+        .order_by("starts_on")
+    ):
+        if subscription.covers(customer_today(subscription.customer, at)):
+            found[subscription.customer_id] = subscription
     return found
 
 

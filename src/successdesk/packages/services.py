@@ -12,7 +12,7 @@ from successdesk.accounts.models import Customer, User
 from successdesk.accounts.roles import Role
 from successdesk.domain.entitlements import MaterialDecrease
 from successdesk.domain.errors import Conflict, InvalidInput, PermissionDenied
-from successdesk.domain.subscription_change import ChangePlan, Outcome, change_plan
+from successdesk.domain.subscription_change import ChangePlan, Outcome, change_plan, renewal_date
 
 from .models import PackageVersion, Subscription, SubscriptionChange, _through_change_service
 from .selectors import customer_today
@@ -217,7 +217,7 @@ def subscription_change(
 @transaction.atomic
 def subscription_renew(*, subscription: Subscription) -> Subscription:
     """Start the next term: the scheduled version if any, else the same version."""
-    next_start = subscription.ends_on + timedelta(days=1)
+    next_start = renewal_date(subscription.ends_on)
     term = subscription.ends_on - subscription.starts_on
     return subscription_start(
         customer=subscription.customer,

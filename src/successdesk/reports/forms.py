@@ -6,7 +6,8 @@ from datetime import timedelta
 from typing import Any
 
 from django import forms
-from django.utils import timezone
+
+from successdesk.accounts.today import vendor_today
 
 from .selectors import Period
 
@@ -21,7 +22,7 @@ class PeriodForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        end = data.get("end") or timezone.localdate()
+        end = data.get("end") or vendor_today()
         start = data.get("start") or end - timedelta(days=DEFAULT_DAYS - 1)
         if start > end:
             raise forms.ValidationError(

@@ -1,6 +1,7 @@
 """Report figures, each from one or two aggregate queries (GROUP BY in the database).
 
-A period is whole days in UTC, ``start`` to ``end`` inclusive, and selects cases by the
+A period is whole days in the vendor's time zone (``vendor_today``), ``start`` to ``end``
+inclusive, and selects cases by the
 time they were opened (indexed ``created_at``); outcomes are as of now.
 """
 
@@ -8,19 +9,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Literal
 
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from successdesk.accounts.models import DesignatedContact
+from successdesk.accounts.today import vendor_zone
 from successdesk.cases.models import Case
 from successdesk.domain.entitlements import QUOTA_KINDS
 from successdesk.domain.fair_usage import limits_for
 from successdesk.domain.intake import Channel
 from successdesk.packages.models import UsageCounter
-from successdesk.packages.selectors import subscriptions_current
+from successdesk.packages.selectors import subscriptions_current, subscriptions_today
 
 Grouping = Literal["package", "severity", "team"]
 GROUPS: dict[Grouping, str] = {
@@ -39,8 +41,8 @@ class Period:
 
     def bounds(self) -> tuple[datetime, datetime]:
         return (
-            datetime.combine(self.start, time(), tzinfo=UTC),
-            datetime.combine(self.end + timedelta(days=1), time(), tzinfo=UTC),
+            datetime.combine(self.start, time(), tzinfo=vendor_zone()),
+            datetime.combine(self.end + timedelta(days=1), time(), tzinfo=vendor_zone()),
         )
 
     @property
@@ -259,10 +261,10 @@ class RosterEntry:
 def contact_roster(*, on: date | None = None) -> list[RosterEntry]:
     """Every active designated contact by customer, in the order they were named; those
     beyond what the package includes are billed. Two queries."""
-    on = on or timezone.localdate()
+    current = subscriptions_today() if on is None else subscriptions_current(on)
     included = {
         customer_id: subscription.package_version.grants().designated_contacts_included
-        for customer_id, subscription in subscriptions_current(on).items()
+        for customer_id, subscription in current.items()
     }
     entries: list[RosterEntry] = []
     position: dict[int, int] = defaultdict(int)

@@ -1,9 +1,9 @@
 """Excluded requests at intake and in triage: the check the portal runs as the customer
 types, and the staff decision on a case — confirm (answer and resolve) or override.
 
-Detection is ``successdesk.domain.exclusions.detect`` with the default rules
-(``data/exclusion_rules.json``) and the products the vendor lists as its own or as
-third parties' (``packages.Product``). It is a hint: the customer may still submit.
+Detection is ``packages.selectors.exclusions_detect``, the one the intake stores (the
+default rules in ``data/exclusion_rules.json`` and the products the vendor lists as its
+own or as third parties'). It is a hint: the customer may still submit.
 """
 
 from __future__ import annotations
@@ -21,10 +21,10 @@ from successdesk.cases.conversation import comment_add
 from successdesk.cases.lifecycle import case_transition
 from successdesk.cases.models import Case, CaseEvent
 from successdesk.domain.errors import Conflict, InvalidInput, PermissionDenied
-from successdesk.domain.exclusions import ExclusionKind, ExclusionMatch, detect, load_default_rules
+from successdesk.domain.exclusions import ExclusionKind, ExclusionMatch, load_default_rules
 from successdesk.domain.labels import code_label
 from successdesk.domain.lifecycle import CaseStatus, ResolutionType
-from successdesk.packages.selectors import third_party_product_names, vendor_product_names
+from successdesk.packages.selectors import exclusions_detect
 
 MAX_TEXT = 20_000
 CONFIRMED, OVERRIDDEN = "exclusion_confirmed", "exclusion_overridden"
@@ -57,13 +57,7 @@ def exclusion_check(
     subject, description = subject[:200], description[:MAX_TEXT]
     if not (subject.strip() or description.strip()):
         return []
-    matches = detect(
-        subject,
-        description,
-        load_default_rules(),
-        vendor_products=vendor_product_names(),
-        third_party_products=third_party_product_names(),
-    )
+    matches = exclusions_detect(subject, description)
     if not matches:
         return []
     contacts = [u.get_full_name() for u in designated_contacts_of(customer)] if customer else []

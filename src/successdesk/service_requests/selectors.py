@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from django.db.models import QuerySet
 
@@ -22,10 +22,14 @@ from successdesk.domain.fair_usage import (
 )
 from successdesk.domain.service_flow import ADMIN_TASK, ADVISORY_REVIEW, ServiceKind
 from successdesk.packages.models import UsageCounter
-from successdesk.packages.selectors import packages_including, subscriptions_current, usage_statuses
+from successdesk.packages.selectors import (
+    ensure_feature,
+    entitlements_current,
+    subscriptions_today,
+    usage_statuses,
+)
 
 from .models import ServiceRequest, ServiceRequestAttachment, ServiceRequestEvent
-from .services import entitlements_of
 
 _NUMBER = re.compile(r"^(?:SR-)?0*(\d{1,12})$", re.IGNORECASE)
 
@@ -127,7 +131,7 @@ def usage_view(customer: Customer, at: datetime) -> UsageView:
     """This month's pools in the customer's time zone (two queries plus the package list
     when a kind is not included)."""
     try:
-        grants = entitlements_of(customer, at)
+        grants = entitlements_current(customer, at)
     except DomainError as exc:
         return UsageView(refusal=exc.message)
     statuses = {s.kind: s for s in usage_statuses(customer=customer, entitlements=grants, at=at)}
@@ -135,8 +139,10 @@ def usage_view(customer: Customer, at: datetime) -> UsageView:
     refusals: dict[str, str] = {}
     for quota_kind in (ADMIN_TASK, ADVISORY_REVIEW):
         kinds = [k for k in ServiceKind if k.quota_kind == quota_kind]
-        if not has_feature(grants, quota_kind):
-            refusals[quota_kind] = NotEntitled(quota_kind, packages_including(quota_kind)).message
+        try:
+            ensure_feature(grants, quota_kind)
+        except NotEntitled as exc:
+            refusals[quota_kind] = exc.message
             continue
         pool = POOL if grants.pooled_quota else quota_kind
         pools.setdefault(pool, []).extend(kinds)
@@ -164,9 +170,9 @@ class BoardRow:
 
 def usage_board(at: datetime) -> list[BoardRow]:
     """Every active customer's pools this month, in its own time zone (three queries).
-    The subscription is the one covering ``at``'s UTC date."""
+    The subscription is the one covering each customer's own date at ``at``."""
     customers = list(Customer.objects.filter(is_active=True).order_by("name"))
-    subscriptions = subscriptions_current(at.astimezone(UTC).date())
+    subscriptions = subscriptions_today(at)
     windows = {c.pk: month_window(at, c.time_zone) for c in customers}
     counters = {
         (c.customer_id, c.pool, c.month): c

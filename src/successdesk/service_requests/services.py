@@ -25,19 +25,13 @@ from successdesk.accounts.audit import audit_record
 from successdesk.accounts.models import Customer, User
 from successdesk.accounts.roles import Role
 from successdesk.cases.attachments import check_uploads
-from successdesk.domain.entitlements import Entitlements, NotEntitled, has_feature
 from successdesk.domain.errors import InvalidInput, PermissionDenied
-from successdesk.domain.exclusions import detect, load_default_rules
 from successdesk.domain.fair_usage import FairUsageLimitReached, QuotaStatus, limits_for
 from successdesk.domain.fair_usage import month_window as _window
 from successdesk.domain.service_flow import RequestStatus, ServiceKind, parse_kind, step
 from successdesk.notifications.services import notification_queue
 from successdesk.packages.models import UsageCounter
-from successdesk.packages.selectors import (
-    customer_today,
-    packages_including,
-    subscription_required,
-)
+from successdesk.packages.selectors import ensure_feature, entitlements_current, exclusions_detect
 
 from .models import ServiceRequest, ServiceRequestAttachment, ServiceRequestEvent, UsageExtra
 
@@ -45,22 +39,10 @@ MAX_DETAILS = 20_000
 MAX_EXTRA = 20
 
 
-def entitlements_of(customer: Customer, at: datetime) -> Entitlements:
-    """The grants of the subscription covering ``at`` (NoCurrentSubscription when none)."""
-    subscription = subscription_required(customer=customer, on=customer_today(customer, at))
-    return subscription.package_version.grants()
-
-
 def month_of(customer: Customer, at: datetime) -> tuple[date, datetime]:
     """The first day of the customer's calendar month containing ``at``, and its end."""
     start, end = _window(at, customer.time_zone)
     return start.date(), end
-
-
-def ensure_kind_entitled(grants: Entitlements, kind: ServiceKind) -> None:
-    feature = kind.quota_kind
-    if not has_feature(grants, feature):
-        raise NotEntitled(feature, packages_including(feature))
 
 
 def _take_slot(*, customer: Customer, pool: str, month: date, limit: int) -> bool:
@@ -141,11 +123,11 @@ def service_request_submit(
     text = _details(details)
     uploads = list(attachments)
     checked = check_uploads(uploads)
-    grants = entitlements_of(customer, at)
-    ensure_kind_entitled(grants, service_kind)
+    grants = entitlements_current(customer, at)
+    ensure_feature(grants, service_kind.quota_kind)
     pool, limit = limits_for(grants, service_kind.quota_kind)
     month, resets_at = month_of(customer, at)
-    matches = detect("", text, load_default_rules())
+    matches = exclusions_detect("", text)
 
     with transaction.atomic():
         if not _take_slot(customer=customer, pool=pool, month=month, limit=limit):
@@ -305,8 +287,8 @@ def usage_extra_grant(
     if not 1 <= amount <= MAX_EXTRA:
         raise InvalidInput(f"Grant from 1 to {MAX_EXTRA} extra requests.", field="amount")
     service_kind = parse_kind(kind)
-    grants = entitlements_of(customer, at)
-    ensure_kind_entitled(grants, service_kind)
+    grants = entitlements_current(customer, at)
+    ensure_feature(grants, service_kind.quota_kind)
     pool, _ = limits_for(grants, service_kind.quota_kind)
     month, _ = month_of(customer, at)
     with transaction.atomic():

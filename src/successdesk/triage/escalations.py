@@ -23,13 +23,12 @@ from django.utils import timezone
 
 from successdesk.accounts.models import TeamMembership
 from successdesk.cases.clocks import KINDS, at_risk_at
-from successdesk.cases.models import Case, CaseEvent
+from successdesk.cases.models import OPEN_STATUSES, Case, CaseEvent
 from successdesk.domain.sla import ClockKind, SlaClock
 from successdesk.notifications.services import notification_queue
 
 from .badges import LABELS, Calendars
 from .models import SlaEscalation
-from .selectors import OPEN_STATUSES
 
 log = logging.getLogger(__name__)
 BATCH = 500

@@ -9,14 +9,18 @@ same at the millionth case as at the first (no OFFSET).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, F, OrderBy, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from successdesk.accounts.models import SupportTeam, User
-from successdesk.cases.keyset import cursor_decode, cursor_encode, instant, integer
-from successdesk.cases.models import Case, CaseEvent
+from successdesk.cases.models import (
+    OPEN_STATUSES,
+    QUEUE_ORDERING,
+    TEAM_QUEUE_STATUSES,
+    Case,
+    CaseEvent,
+)
 from successdesk.domain.errors import InvalidCursor, InvalidInput
 from successdesk.domain.lifecycle import CaseStatus
 from successdesk.domain.routing import CaseFacts, QueueKey, queue_key
@@ -25,21 +29,7 @@ from successdesk.domain.routing import RoutingRule as DomainRule
 from .errors import UnknownTeam
 from .models import RoutingRule
 
-OPEN_STATUSES = (
-    CaseStatus.NEW.value,
-    CaseStatus.TRIAGED.value,
-    CaseStatus.IN_PROGRESS.value,
-    CaseStatus.AWAITING_CUSTOMER.value,
-)
-# A team's queue is its work to do; cases waiting on the customer show under "my cases".
-TEAM_QUEUE_STATUSES = (CaseStatus.NEW.value, CaseStatus.TRIAGED.value, CaseStatus.IN_PROGRESS.value)
-QUEUE_ORDER: tuple[OrderBy | str, ...] = (
-    F("routing_priority").desc(),
-    F("severity").asc(),
-    F("resolution_due_at").asc(nulls_last=True),
-    F("created_at").asc(),
-    F("id").asc(),
-)
+QUEUE_ORDER = QUEUE_ORDERING.order_by()
 MAX_LIMIT = 200
 
 
@@ -153,77 +143,6 @@ def case_queue_key(case: Case) -> QueueKey:
 
 
 @dataclass(frozen=True)
-class Cursor:
-    """The sort values of the last case of a page, and the queue they belong to."""
-
-    queue: str
-    routing_priority: int
-    severity: int
-    due_at: datetime | None
-    created_at: datetime
-    id: int
-
-    @classmethod
-    def after(cls, queue: str, case: Case) -> Cursor:
-        return cls(
-            queue,
-            case.routing_priority,
-            case.severity,
-            case.resolution_due_at,
-            case.created_at,
-            case.pk,
-        )
-
-    def encode(self) -> str:
-        return cursor_encode(
-            [
-                self.queue,
-                self.routing_priority,
-                self.severity,
-                self.due_at,
-                self.created_at,
-                self.id,
-            ]
-        )
-
-    @classmethod
-    def decode(cls, token: str, queue: str) -> Cursor:
-        def read(values: list[Any]) -> Cursor:
-            name, priority, severity, due, created, pk = values
-            return cls(
-                str(name),
-                integer(priority),
-                integer(severity),
-                instant(due) if due is not None else None,
-                instant(created),
-                integer(pk),
-            )
-
-        cursor = cursor_decode(token, read)
-        if cursor.queue != queue:
-            raise InvalidCursor(f"The cursor belongs to the {cursor.queue!r} queue, not {queue!r}.")
-        return cursor
-
-    def rest(self) -> Q:
-        """Cases after this one in queue order (the keyset condition)."""
-        tail = Q(created_at__gt=self.created_at) | Q(created_at=self.created_at, id__gt=self.id)
-        if self.due_at is None:
-            after_due = Q(resolution_due_at__isnull=True) & tail
-        else:
-            after_due = (
-                Q(resolution_due_at__gt=self.due_at)
-                | Q(resolution_due_at__isnull=True)
-                | (Q(resolution_due_at=self.due_at) & tail)
-            )
-        same = Q(routing_priority=self.routing_priority)
-        return (
-            Q(routing_priority__lt=self.routing_priority)
-            | (same & Q(severity__gt=self.severity))
-            | (same & Q(severity=self.severity) & after_due)
-        )
-
-
-@dataclass(frozen=True)
 class QueuePage:
     queue: str
     cases: list[Case]
@@ -241,11 +160,14 @@ def queue_page(
             field="limit",
         )
     if cursor:
-        cases = cases.filter(Cursor.decode(cursor, queue).rest())
+        name, values = QUEUE_ORDERING.cursor_read(cursor)
+        if name != queue:
+            raise InvalidCursor(f"The cursor belongs to the {name!r} queue, not {queue!r}.")
+        cases = cases.filter(QUEUE_ORDERING.after(values))
     rows = list(cases.order_by(*QUEUE_ORDER)[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
-    next_cursor = Cursor.after(queue, rows[-1]).encode() if more and rows else None
+    next_cursor = QUEUE_ORDERING.cursor(queue, rows[-1]) if more and rows else None
     return QueuePage(queue=queue, cases=rows, next_cursor=next_cursor, limit=limit)
 
 

@@ -27,19 +27,18 @@ from successdesk.accounts.models import (
 from successdesk.accounts.roles import Role
 from successdesk.cases import clocks
 from successdesk.cases.lifecycle import case_transition
-from successdesk.cases.models import Case, CaseEvent
+from successdesk.cases.models import OPEN_STATUSES, Case, CaseEvent
 from successdesk.cases.notify import notify_case_verified
 from successdesk.cases.senders import ConfirmationLinkUsed, confirmation_read, sender_match
-from successdesk.domain.entitlements import ensure_entitled
 from successdesk.domain.errors import Conflict, InvalidInput, PermissionDenied
 from successdesk.domain.intake import check_severity
 from successdesk.domain.lifecycle import CaseStatus
 from successdesk.domain.routing import Agent, choose_assignee
-from successdesk.packages.selectors import customer_today, packages_including, subscription_current
+from successdesk.packages.selectors import customer_today, ensure_feature, subscription_current
 
 from .errors import OverrideRequired
 from .models import RoutingRule, TeamSettings
-from .selectors import OPEN_STATUSES, case_facts, routing_suggestion
+from .selectors import case_facts, routing_suggestion
 
 TRIAGE_ROLES = (Role.TRIAGE_AGENT, Role.ADMIN)
 FIELD_LIMIT = 60
@@ -430,8 +429,7 @@ def _verify(
     subscription = subscription_current(customer=customer, on=day)
     version = subscription.package_version if subscription else None
     if version is not None:
-        channel = locked.channel
-        ensure_entitled(version.grants(), channel, included_in=tuple(packages_including(channel)))
+        ensure_feature(version.grants(), locked.channel)
     locked.customer, locked.is_verified = customer, True
     if requester is not None:
         locked.requester, locked.requester_email = requester, requester.email
