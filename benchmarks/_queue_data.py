@@ -58,7 +58,7 @@ for customer in Customer.objects.order_by("pk"):
     if sub is None:
         continue
     version = sub.package_version
-    row = [customer.pk, version.pk, version.grants().routing_priority]
+    row = [customer.pk, version.pk, version.to_entitlements().routing_priority]
     customers.append(row) if customer.slug != "northwind" else customers.insert(0, row)
 triage = User.objects.get(email="triage@vendor.example")
 templates = []

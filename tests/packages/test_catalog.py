@@ -47,7 +47,7 @@ def test_the_shipped_catalog_defines_the_three_packages_and_loads_once(catalog: 
 
 def test_premier_has_what_standard_lacks_and_plus_is_routed_first(catalog: None) -> None:
     standard, premier, plus = (
-        latest(s).grants() for s in ("standard", "premier-success", "premier-success-plus")
+        latest(s).to_entitlements() for s in ("standard", "premier-success", "premier-success-plus")
     )
     assert not standard.priority_routing and not standard.content_library
     assert standard.admin_tasks_per_month == 0 and standard.advisory_reviews_per_month == 0
@@ -110,7 +110,7 @@ def test_publishing_a_lower_version_leaves_running_subscriptions_untouched(
     current = subscription_current(customer=northwind_on_premier.customer, on=date(YEAR, 7, 1))
     assert current is not None
     assert current.package_version == premier
-    assert current.package_version.grants().admin_tasks_per_month == 5
+    assert current.package_version.to_entitlements().admin_tasks_per_month == 5
 
 
 def test_an_upgrade_mid_term_is_accepted(northwind_on_premier: Subscription) -> None:

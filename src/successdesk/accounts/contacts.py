@@ -198,7 +198,7 @@ def designated_contact_add(
             return Designation(contact=existing, created=False)
         ensure_trained(user)
         subscription = subscription_required(customer=customer, on=customer_today(customer))
-        grants = subscription.package_version.grants()
+        grants = subscription.package_version.to_entitlements()
         count = _active(customer).count() + 1
         fee = DesignatedContactFee.objects.filter(
             customer=customer, user=user, period_start=subscription.starts_on

@@ -7,6 +7,7 @@ import itertools
 from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
@@ -408,8 +409,6 @@ class DesignatedContact(models.Model):
 
 def vendor_currency() -> str:
     """The currency of the vendor's prices and fees (``VENDOR_CURRENCY``)."""
-    from django.conf import settings
-
     return str(settings.VENDOR_CURRENCY)
 
 

@@ -7,7 +7,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from successdesk.domain.errors import NotFound
@@ -112,7 +113,7 @@ def roster_of(customer: Customer, *, history: int = 20) -> Roster:
         "user", "designated_by", "removed_by"
     )
     subscription = subscription_current(customer=customer, on=customer_today(customer))
-    grants = subscription.package_version.grants() if subscription else None
+    grants = subscription.package_version.to_entitlements() if subscription else None
     return Roster(
         customer=customer,
         contacts=list(rows.filter(removed_at__isnull=True).order_by("since", "pk")),
@@ -202,9 +203,6 @@ def locked_out_emails(emails: list[str]) -> set[str]:
     """Which of ``emails`` (lower case) the sign-in lockout (django-axes) holds right now:
     the account's recent failures, from every address and browser, reach the limit."""
     from axes.models import AccessAttempt
-    from django.conf import settings
-    from django.db.models import Sum
-    from django.db.models.functions import Lower
 
     wanted = {e.lower() for e in emails}
     since = timezone.now() - settings.AXES_COOLOFF_TIME

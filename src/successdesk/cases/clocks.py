@@ -37,7 +37,7 @@ def clocks_start(case: Case, at: datetime) -> None:
     if version is None:
         case.sla_clocks = {}
         return
-    spec = version.grants().sla_targets[case.severity]
+    spec = version.to_entitlements().sla_targets[case.severity]
     target = SlaTarget(
         first_response=spec.first_response,
         resolution=spec.resolution,

@@ -152,7 +152,7 @@ def remote_access_offer(*, case: Case, at: datetime | None = None) -> Offer:
         )
     subscription = subscription_current(customer=customer, on=customer_today(customer, at))
     version = subscription.package_version if subscription else None
-    included = version is not None and has_feature(version.grants(), FEATURE)
+    included = version is not None and has_feature(version.to_entitlements(), FEATURE)
     return request_offer(
         case_open=True,
         customer_name=customer.name,

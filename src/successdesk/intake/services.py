@@ -211,7 +211,7 @@ def _open(intake: Intake, *, at: datetime | None) -> Case:
         else None
     )
     version = subscription.package_version if subscription else None
-    grants = version.grants() if version else None
+    grants = version.to_entitlements() if version else None
     check_intake(
         source=source,
         severity=draft.severity,

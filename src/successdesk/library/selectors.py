@@ -29,7 +29,9 @@ def library_access(user: User, at: datetime) -> Customer | None:
     if customer is None:
         raise PermissionDenied("The content library is for customer users.")
     subscription = subscription_current(customer=customer, on=customer_today(customer, at))
-    ensure_feature(subscription.package_version.grants() if subscription else None, FEATURE)
+    ensure_feature(
+        subscription.package_version.to_entitlements() if subscription else None, FEATURE
+    )
     return customer
 
 

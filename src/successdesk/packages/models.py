@@ -182,7 +182,8 @@ class PackageVersion(models.Model):
     def label(self) -> str:
         return f"{self.package.name} (version {self.version}, from {self.effective_from:%Y-%m-%d})"
 
-    def grants(self) -> Entitlements:
+    def to_entitlements(self) -> Entitlements:
+        """The stored `entitlements` JSON as the domain's value (validated)."""
         return Entitlements.from_dict(self.entitlements)
 
 

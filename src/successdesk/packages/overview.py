@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.utils import timezone
 
 from successdesk.accounts.models import Customer
@@ -81,8 +82,6 @@ class PackageOverview:
     @property
     def extra_contact_fee_display(self) -> str:
         """The fee per extra designated contact, with the vendor's currency."""
-        from django.conf import settings
-
         return format_money(self.grants.extra_contact_fee, settings.VENDOR_CURRENCY)
 
     @property
@@ -97,7 +96,7 @@ def package_overview(customer: Customer, at: datetime | None = None) -> PackageO
     at = at or timezone.now()
     subscription = subscription_required(customer=customer, on=customer_today(customer, at))
     version = subscription.package_version
-    grants = version.grants()
+    grants = version.to_entitlements()
     return PackageOverview(
         customer=customer,
         subscription=subscription,

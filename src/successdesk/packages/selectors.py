@@ -48,7 +48,7 @@ def packages_including(feature: str) -> list[str]:
         if version.package_id in seen:
             continue
         seen.add(version.package_id)
-        if has_feature(version.grants(), feature):
+        if has_feature(version.to_entitlements(), feature):
             names.append(version.package.name)
     return names
 
@@ -65,7 +65,7 @@ def entitlements_current(customer: Customer, at: datetime | None = None) -> Enti
     """What the customer's package grants: the subscription covering ``at``'s day in the
     customer's time zone (now when not given); NoCurrentSubscription when none does."""
     subscription = subscription_required(customer=customer, on=customer_today(customer, at))
-    return subscription.package_version.grants()
+    return subscription.package_version.to_entitlements()
 
 
 def ensure_feature(entitlements: Entitlements | None, feature: str) -> None:

@@ -95,8 +95,8 @@ def subscription_change_preview(
             field="ends_on",
         )
     return change_plan(
-        current=subscription.package_version.grants(),
-        proposed=to_version.grants(),
+        current=subscription.package_version.to_entitlements(),
+        proposed=to_version.to_entitlements(),
         current_end=subscription.ends_on,
         proposed_end=ends_on,
         version_changes=(

@@ -221,7 +221,7 @@ def usage_by_customer(period: Period) -> list[UsageRow]:
     subscriptions = subscriptions_current(period.end)
     limits: dict[int, dict[str, int]] = defaultdict(dict)
     for customer_id, subscription in subscriptions.items():
-        grants = subscription.package_version.grants()
+        grants = subscription.package_version.to_entitlements()
         for kind in QUOTA_KINDS:
             pool, limit = limits_for(grants, kind)
             limits[customer_id][pool] = limit
@@ -263,7 +263,7 @@ def contact_roster(*, on: date | None = None) -> list[RosterEntry]:
     beyond what the package includes are billed. Two queries."""
     current = subscriptions_today() if on is None else subscriptions_current(on)
     included = {
-        customer_id: subscription.package_version.grants().designated_contacts_included
+        customer_id: subscription.package_version.to_entitlements().designated_contacts_included
         for customer_id, subscription in current.items()
     }
     entries: list[RosterEntry] = []

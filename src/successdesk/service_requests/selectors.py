@@ -186,7 +186,7 @@ def usage_board(at: datetime) -> list[BoardRow]:
         if subscription is None:
             rows.append(BoardRow(customer, "no current subscription", []))
             continue
-        grants = subscription.package_version.grants()
+        grants = subscription.package_version.to_entitlements()
         start, end = windows[customer.pk]
         pools: dict[str, int] = {}
         for quota_kind in (ADMIN_TASK, ADVISORY_REVIEW):

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
@@ -79,22 +80,22 @@ def _details(text: str) -> str:
     return text
 
 
-def _link(request: ServiceRequest) -> str:
-    from django.conf import settings
+def _link(service_request: ServiceRequest) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse(
+        "portal:service_request", args=[service_request.pk]
+    )
 
-    return settings.SITE_URL.rstrip("/") + reverse("portal:service_request", args=[request.pk])
 
-
-def _notify(request: ServiceRequest, subject: str, body: str, key: str) -> None:
-    to = [request.requester.email] if request.requester else []
+def _notify(service_request: ServiceRequest, subject: str, body: str, key: str) -> None:
+    to = [service_request.requester.email] if service_request.requester else []
     notification_queue(
         to=to,
-        subject=f"[{request.number}] {subject}",
-        body=f"{body}\n\nFollow it here: {_link(request)}\n",
+        subject=f"[{service_request.number}] {subject}",
+        body=f"{body}\n\nFollow it here: {_link(service_request)}\n",
         kind="service_request",
         key=key,
-        customer_id=request.customer_id,
-        thread=request.number,
+        customer_id=service_request.customer_id,
+        thread=service_request.number,
     )
 
 
@@ -132,7 +133,7 @@ def service_request_submit(
     with transaction.atomic():
         if not _take_slot(customer=customer, pool=pool, month=month, limit=limit):
             raise FairUsageLimitReached(_quota(customer, pool, month, limit, resets_at))
-        request = ServiceRequest.objects.create(
+        service_request = ServiceRequest.objects.create(
             customer=customer,
             requester=requester,
             kind=service_kind.value,
@@ -146,7 +147,7 @@ def service_request_submit(
         )
         for upload, (name, content_type) in zip(uploads, checked, strict=True):
             ServiceRequestAttachment.objects.create(
-                request=request,
+                request=service_request,
                 uploaded_by=requester,
                 file=upload,
                 original_name=name,
@@ -155,22 +156,22 @@ def service_request_submit(
                 created_at=at,
             )
         ServiceRequestEvent.objects.create(
-            request=request,
+            request=service_request,
             at=at,
             actor=requester,
             kind="submitted",
-            to_status=request.status,
+            to_status=service_request.status,
             data={"pool": pool, "month": month.isoformat()},
         )
         _notify(
-            request,
+            service_request,
             f"We received your request: {service_kind.label}",
             f"Hello {requester.get_short_name()},\n\nWe received your {service_kind.label} "
-            f"request {request.number}. It counts against this month's fair-usage limit; "
+            f"request {service_request.number}. It counts against this month's fair-usage limit; "
             "if we decline it, the request is given back.",
-            key=f"sr-submitted:{request.pk}",
+            key=f"sr-submitted:{service_request.pk}",
         )
-    return request
+    return service_request
 
 
 def _staff(user: User) -> None:
@@ -179,34 +180,34 @@ def _staff(user: User) -> None:
 
 
 def service_request_assign(
-    *, request: ServiceRequest, assignee: User | None, by: User
+    *, service_request: ServiceRequest, assignee: User | None, by: User
 ) -> ServiceRequest:
     """Assign a request to staff; an advisory review goes to a campaign/event specialist."""
     _staff(by)
     if assignee is not None:
         if not assignee.is_vendor_staff:
             raise InvalidInput("Requests are assigned to vendor staff only.", field="assignee")
-        if request.is_advisory and not assignee.has_role(Role.SPECIALIST):
+        if service_request.is_advisory and not assignee.has_role(Role.SPECIALIST):
             raise InvalidInput(
                 f"{assignee.get_full_name()} is not a campaign/event specialist: advisory "
                 "reviews are assigned to a specialist.",
                 field="assignee",
             )
     with transaction.atomic():
-        ServiceRequest.objects.filter(pk=request.pk).update(assignee=assignee)
+        ServiceRequest.objects.filter(pk=service_request.pk).update(assignee=assignee)
         ServiceRequestEvent.objects.create(
-            request=request,
+            request=service_request,
             actor=by,
             kind="assigned",
             data={"assignee": assignee.get_full_name() if assignee else None},
         )
-    request.refresh_from_db()
-    return request
+    service_request.refresh_from_db()
+    return service_request
 
 
 def service_request_advance(
     *,
-    request: ServiceRequest,
+    service_request: ServiceRequest,
     to: RequestStatus | str,
     by: User,
     reason: str = "",
@@ -217,7 +218,7 @@ def service_request_advance(
     at = at or timezone.now()
     _staff(by)
     with transaction.atomic():
-        locked = ServiceRequest.objects.select_for_update().get(pk=request.pk)
+        locked = ServiceRequest.objects.select_for_update().get(pk=service_request.pk)
         move = step(
             locked.status,
             to,

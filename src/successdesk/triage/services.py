@@ -251,7 +251,7 @@ def _retarget(case: Case, severity: int) -> None:
     version = case.package_version
     if version is None:
         return
-    spec = version.grants().sla_targets[severity]
+    spec = version.to_entitlements().sla_targets[severity]
     targets = {"first_response": spec.first_response, "resolution": spec.resolution}
     loaded = clocks.load(case)
     clocks.store(
@@ -429,14 +429,14 @@ def _verify(
     subscription = subscription_current(customer=customer, on=day)
     version = subscription.package_version if subscription else None
     if version is not None:
-        ensure_feature(version.grants(), locked.channel)
+        ensure_feature(version.to_entitlements(), locked.channel)
     locked.customer, locked.is_verified = customer, True
     if requester is not None:
         locked.requester, locked.requester_email = requester, requester.email
         if locked.created_by_id is None:
             locked.created_by = requester
     locked.package_version = version
-    locked.routing_priority = version.grants().routing_priority if version else 0
+    locked.routing_priority = version.to_entitlements().routing_priority if version else 0
     clocks.clocks_start(locked, locked.created_at)
     locked.save()
     data: dict[str, Any] = {

@@ -80,18 +80,21 @@ def _requests() -> None:
         "'Spring 2026' group.",
     )
     for step in ("accepted", "in_progress"):
-        service_request_advance(request=csv, to=step, by=agent)
+        service_request_advance(service_request=csv, to=step, by=agent)
     service_request_advance(
-        request=csv, to="delivered", by=agent, reason="240 advocates imported; 3 duplicates merged."
+        service_request=csv,
+        to="delivered",
+        by=agent,
+        reason="240 advocates imported; 3 duplicates merged.",
     )
     review = service_request_submit(
         requester=requester,
         kind="campaign_review",
         details="Review our 'Refer a friend' campaign: sign-ups dropped by half since March.",
     )
-    service_request_advance(request=review, to="accepted", by=agent)
-    service_request_assign(request=review, assignee=specialist, by=agent)
-    service_request_advance(request=review, to="in_progress", by=specialist)
+    service_request_advance(service_request=review, to="accepted", by=agent)
+    service_request_assign(service_request=review, assignee=specialist, by=agent)
+    service_request_advance(service_request=review, to="in_progress", by=specialist)
     service_request_submit(
         requester=requester,
         kind="mass_targeting",

@@ -97,7 +97,7 @@ def request_advance(request: AuthedRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             item = service_request_advance(
-                request=item,
+                service_request=item,
                 to=form.cleaned_data["to"],
                 by=request.user,
                 reason=form.cleaned_data["reason"],
@@ -117,7 +117,7 @@ def request_assign(request: AuthedRequest, pk: int) -> HttpResponse:
     item = request_get(user=request.user, number=pk)
     assignee = staff_member(parse_id(request.POST.get("assignee")))
     with flash_refusal(request):
-        service_request_assign(request=item, assignee=assignee, by=request.user)
+        service_request_assign(service_request=item, assignee=assignee, by=request.user)
     return redirect("console:service_request", pk=item.pk)
 
 
