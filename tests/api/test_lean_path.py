@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 from django.test import Client, override_settings
+from django.utils import timezone
 
-from successdesk.accounts.models import AuditEntry, Customer, User
+from successdesk.accounts.models import ApiToken, AuditEntry, Customer, User, token_digest
 from successdesk.accounts.services import token_create
 from successdesk.cases.models import Case
 from tests.conftest import bearer
@@ -142,3 +143,19 @@ def test_a_bearer_request_costs_one_query_once_the_token_was_used_this_minute(
     client.get("/api/v1/me")  # touches last_used_at
     with django_assert_num_queries(1):
         assert client.get("/api/v1/me").status_code == 200
+
+
+def test_a_token_used_then_revoked_or_its_customer_deactivated_is_refused_at_once(
+    northwind: Customer, northwind_user: User
+) -> None:
+    first = token_create(email=northwind_user.email)
+    second = token_create(email=northwind_user.email)
+    client = Client()
+    assert client.get("/api/v1/me", headers=bearer(first)).status_code == 200
+    ApiToken.objects.filter(pk=ApiToken.objects.get(digest=token_digest(first)).pk).update(
+        revoked_at=timezone.now()
+    )
+    assert client.get("/api/v1/me", headers=bearer(first)).status_code == 401
+    assert client.get("/api/v1/me", headers=bearer(second)).status_code == 200
+    Customer.objects.filter(pk=northwind.pk).update(is_active=False)
+    assert client.get("/api/v1/me", headers=bearer(second)).status_code == 401
