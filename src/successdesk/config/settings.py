@@ -98,6 +98,15 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+# The lean path of bearer-token requests under /api/ (api/middleware.py): what protects an
+# API answer, nothing that only pages need (sessions, CSRF, messages, page CSP, htmx, axes).
+API_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",  # nosniff, referrer policy, HSTS, SSL
+    "django.middleware.common.CommonMiddleware",  # the Host header is validated here
+    "successdesk.accounts.middleware.DeniedAccessAuditMiddleware",
+    "successdesk.accounts.middleware.UserTimeZoneMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
 
 ROOT_URLCONF = "successdesk.config.urls"
 WSGI_APPLICATION = "successdesk.config.wsgi.application"
