@@ -17,6 +17,24 @@ from successdesk.cases.models import Attachment, Case
 from successdesk.intake.services import CaseDraft, case_open_portal
 from successdesk.ops.sweeps import SWEEPS
 
+# A trigger that makes the database refuse every attachment row, on either database.
+REFUSE_ATTACHMENTS = {
+    "sqlite": [
+        "CREATE TRIGGER refuse_attachment BEFORE INSERT ON cases_attachment "
+        "BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+    ],
+    "postgresql": [
+        "CREATE FUNCTION refuse_attachment() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION 'disk full'; END $$",
+        "CREATE TRIGGER refuse_attachment BEFORE INSERT ON cases_attachment "
+        "FOR EACH ROW EXECUTE FUNCTION refuse_attachment()",
+    ],
+}
+ALLOW_ATTACHMENTS = {
+    "sqlite": "DROP TRIGGER refuse_attachment",
+    "postgresql": "DROP FUNCTION refuse_attachment() CASCADE",
+}
+
 
 def _draft(name: str) -> CaseDraft:
     log = SimpleUploadedFile(name, b"ERROR 500 at /refer\n", content_type="text/plain")
@@ -45,16 +63,14 @@ def test_the_sweep_removes_the_file_of_a_rolled_back_intake_and_keeps_a_referenc
 
     # The database refuses the attachment row: the intake rolls back after its file is written.
     with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE TRIGGER refuse_attachment BEFORE INSERT ON cases_attachment "
-            "BEGIN SELECT RAISE(ABORT, 'disk full'); END"
-        )
+        for statement in REFUSE_ATTACHMENTS[connection.vendor]:
+            cursor.execute(statement)
     try:
         with pytest.raises(DatabaseError):
             case_open_portal(draft=_draft("lost.log"), requester=northwind_user)
     finally:
         with connection.cursor() as cursor:
-            cursor.execute("DROP TRIGGER refuse_attachment")
+            cursor.execute(ALLOW_ATTACHMENTS[connection.vendor])
     assert list(Case.objects.values_list("number", flat=True)) == [kept.number]
     orphan = _files(media_root) - referenced
     assert len(orphan) == 1
