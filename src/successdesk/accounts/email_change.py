@@ -161,7 +161,7 @@ def _open_change(token: str, *, lock: bool) -> EmailChange:
         ) from None
     query = EmailChange.objects.select_related("user", "user__customer")
     if lock:
-        query = query.select_for_update()
+        query = query.select_for_update(of=("self", "user"))
     change = query.filter(pk=data.get("id")).first()
     if (
         change is None
