@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "successdesk.cases",
     "successdesk.triage",
     "successdesk.intake",
+    "successdesk.mail",
     "successdesk.service_requests",
     "successdesk.library",
     "successdesk.reports",
@@ -335,6 +336,10 @@ VENDOR_HOLIDAY_COUNTRY = env_str("VENDOR_HOLIDAY_COUNTRY", "CA")
 VENDOR_HOLIDAY_SUBDIVISION = env_str("VENDOR_HOLIDAY_SUBDIVISION", "ON")
 VENDOR_LANGUAGES = env_list("VENDOR_LANGUAGES", ["English"])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+
+# --- inbound e-mail (docs/email.md) ------------------------------------------------------
+# A larger message is refused (a bounce that says the limit), never stored.
+INBOUND_MAX_BYTES = env_int("INBOUND_MAX_BYTES", 25 * 1024 * 1024)
 
 # --- cases ------------------------------------------------------------------------------
 CASE_NUMBER_PREFIX = env_str("CASE_NUMBER_PREFIX", "CS-")
