@@ -6,67 +6,171 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0009_attachment_file_index'),
+        ("cases", "0009_attachment_file_index"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Mailbox',
+            name="Mailbox",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True)),
-                ('address', models.EmailField(help_text='The support address mail is sent to, e.g. support@vendor.', max_length=254)),
-                ('kind', models.CharField(choices=[('pipe', 'MTA pipe or LMTP'), ('imap', 'IMAP mailbox (polled)'), ('webhook', 'Provider webhook')], default='pipe', max_length=10)),
-                ('is_active', models.BooleanField(default=True)),
-                ('imap_host', models.CharField(blank=True, max_length=255)),
-                ('imap_port', models.PositiveIntegerField(default=993)),
-                ('imap_ssl', models.BooleanField(default=True)),
-                ('imap_username', models.CharField(blank=True, max_length=254)),
-                ('imap_auth', models.CharField(choices=[('password', 'Password'), ('xoauth2', 'OAuth2 (XOAUTH2)')], default='password', max_length=10)),
-                ('imap_secret', models.TextField(blank=True, help_text='Password or OAuth2 refresh token; never shown back.')),
-                ('imap_folder', models.CharField(default='INBOX', max_length=200)),
-                ('imap_done_folder', models.CharField(blank=True, help_text='Move taken mail here; empty: flag it as seen.', max_length=200)),
-                ('oauth_token_url', models.URLField(blank=True)),
-                ('oauth_client_id', models.CharField(blank=True, max_length=255)),
-                ('oauth_client_secret', models.TextField(blank=True)),
-                ('provider', models.CharField(blank=True, max_length=20)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('last_polled_at', models.DateTimeField(blank=True, null=True)),
-                ('last_error', models.TextField(blank=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True)),
+                (
+                    "address",
+                    models.EmailField(
+                        help_text="The support address mail is sent to, e.g. support@vendor.",
+                        max_length=254,
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("pipe", "MTA pipe or LMTP"),
+                            ("imap", "IMAP mailbox (polled)"),
+                            ("webhook", "Provider webhook"),
+                        ],
+                        default="pipe",
+                        max_length=10,
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True)),
+                ("imap_host", models.CharField(blank=True, max_length=255)),
+                ("imap_port", models.PositiveIntegerField(default=993)),
+                ("imap_ssl", models.BooleanField(default=True)),
+                ("imap_username", models.CharField(blank=True, max_length=254)),
+                (
+                    "imap_auth",
+                    models.CharField(
+                        choices=[("password", "Password"), ("xoauth2", "OAuth2 (XOAUTH2)")],
+                        default="password",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "imap_secret",
+                    models.TextField(
+                        blank=True, help_text="Password or OAuth2 refresh token; never shown back."
+                    ),
+                ),
+                ("imap_folder", models.CharField(default="INBOX", max_length=200)),
+                (
+                    "imap_done_folder",
+                    models.CharField(
+                        blank=True,
+                        help_text="Move taken mail here; empty: flag it as seen.",
+                        max_length=200,
+                    ),
+                ),
+                ("oauth_token_url", models.URLField(blank=True)),
+                ("oauth_client_id", models.CharField(blank=True, max_length=255)),
+                ("oauth_client_secret", models.TextField(blank=True)),
+                ("provider", models.CharField(blank=True, max_length=20)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("last_polled_at", models.DateTimeField(blank=True, null=True)),
+                ("last_error", models.TextField(blank=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='InboundMessage',
+            name="InboundMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(help_text='pipe, lmtp, imap or a provider name.', max_length=20)),
-                ('identity', models.CharField(help_text='Message-ID, or sha256 of the raw bytes.', max_length=255, unique=True)),
-                ('raw', models.BinaryField()),
-                ('size', models.PositiveIntegerField()),
-                ('envelope_from', models.CharField(blank=True, max_length=254)),
-                ('envelope_to', models.CharField(blank=True, max_length=254)),
-                ('received_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('state', models.CharField(choices=[('received', 'Received, not yet processed'), ('processed', 'Processed'), ('ignored', 'Ignored (loop, auto-reply or bounce)'), ('failed', 'Could not be processed')], default='received', max_length=10)),
-                ('attempts', models.PositiveIntegerField(default=0)),
-                ('reason', models.TextField(blank=True, help_text='Why it failed or was ignored.')),
-                ('processed_at', models.DateTimeField(blank=True, null=True)),
-                ('from_address', models.CharField(blank=True, max_length=254)),
-                ('subject', models.CharField(blank=True, max_length=250)),
-                ('outcome', models.CharField(blank=True, max_length=40)),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cases.case')),
-                ('comment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cases.comment')),
-                ('mailbox', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='mail.mailbox')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        help_text="pipe, lmtp, imap or a provider name.", max_length=20
+                    ),
+                ),
+                (
+                    "identity",
+                    models.CharField(
+                        help_text="Message-ID, or sha256 of the raw bytes.",
+                        max_length=255,
+                        unique=True,
+                    ),
+                ),
+                ("raw", models.BinaryField()),
+                ("size", models.PositiveIntegerField()),
+                ("envelope_from", models.CharField(blank=True, max_length=254)),
+                ("envelope_to", models.CharField(blank=True, max_length=254)),
+                (
+                    "received_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("received", "Received, not yet processed"),
+                            ("processed", "Processed"),
+                            ("ignored", "Ignored (loop, auto-reply or bounce)"),
+                            ("failed", "Could not be processed"),
+                        ],
+                        default="received",
+                        max_length=10,
+                    ),
+                ),
+                ("attempts", models.PositiveIntegerField(default=0)),
+                ("reason", models.TextField(blank=True, help_text="Why it failed or was ignored.")),
+                ("processed_at", models.DateTimeField(blank=True, null=True)),
+                ("from_address", models.CharField(blank=True, max_length=254)),
+                ("subject", models.CharField(blank=True, max_length=250)),
+                ("outcome", models.CharField(blank=True, max_length=40)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "comment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="cases.comment",
+                    ),
+                ),
+                (
+                    "mailbox",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="mail.mailbox",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-received_at'],
-                'indexes': [models.Index(condition=models.Q(('state', 'processed'), _negated=True), fields=['state', 'received_at'], name='inbound_unprocessed')],
+                "ordering": ["-received_at"],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("state", "processed"), _negated=True),
+                        fields=["state", "received_at"],
+                        name="inbound_unprocessed",
+                    )
+                ],
             },
         ),
     ]
