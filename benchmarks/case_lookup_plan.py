@@ -128,11 +128,12 @@ def main() -> None:
     _setup(args.database)
     from django.conf import settings
 
-    from successdesk.accounts.models import DesignatedContact, User, normalise_email
+    from successdesk.accounts.models import User, normalise_email
     from successdesk.accounts.roles import Role
     from successdesk.accounts.services import customer_ensure, user_ensure
     from successdesk.cases.numbers import case_number_normal
     from successdesk.cases.selectors import cases_visible_to
+    from successdesk.contacts.models import DesignatedContact
 
     password = secrets.token_urlsafe(16)  # nobody signs in: the lookups run in-process
     customer = customer_ensure(name="Northwind")

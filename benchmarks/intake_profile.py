@@ -72,7 +72,7 @@ if %(parts)s:
     from datetime import date
     from successdesk.accounts.models import Customer
     from successdesk.accounts.selectors import user_for_token
-    from successdesk.notifications.selectors import designated_contacts_following
+    from successdesk.contacts.selectors import designated_contacts_following
     from successdesk.packages.selectors import subscription_current
     from successdesk.triage.selectors import rules_active
     northwind = Customer.objects.get(slug="northwind")

@@ -229,9 +229,12 @@ def bearer(token: str) -> dict[str, str]:
 
 @pytest.fixture
 def catalog(db: None) -> None:
+    """The shipped package catalog and training courses (``successdesk loadcatalog``)."""
+    from successdesk.contacts.training import training_courses_load
     from successdesk.packages.catalog import catalog_load
 
     catalog_load()
+    training_courses_load()
 
 
 def subscribe(customer: Customer, package_slug: str) -> Any:
@@ -268,6 +271,6 @@ def media_root(settings: Any, tmp_path: Any) -> Any:
 
 def designate(user: User) -> None:
     """Make ``user`` a designated contact of their customer (test set-up)."""
-    from successdesk.accounts.models import DesignatedContact
+    from successdesk.contacts.models import DesignatedContact
 
     DesignatedContact.objects.get_or_create(customer=user.customer, user=user)

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from django.utils import timezone
 
 from successdesk.accounts import services as accounts
-from successdesk.accounts.contacts import designated_contact_add
-from successdesk.accounts.models import Customer, DesignatedContact, TrainingCourse, User
-from successdesk.accounts.training import required_courses, training_completion_record
+from successdesk.accounts.models import Customer, User
+from successdesk.contacts.models import DesignatedContact, TrainingCourse
+from successdesk.contacts.services import designated_contact_add
+from successdesk.contacts.training import (
+    required_courses,
+    training_completion_record,
+    training_courses_load,
+)
 from successdesk.packages.catalog import catalog_load
 from successdesk.packages.models import PackageVersion, Subscription
 from successdesk.packages.services import subscription_start
@@ -17,8 +23,10 @@ from tests.conftest import PASSWORD
 
 
 def subscribe(customer: Customer, package: str = "premier-success") -> Subscription:
-    """Load the shipped catalog and subscribe ``customer`` for a year around today."""
+    """Load the shipped catalog and training courses and subscribe ``customer`` for a year
+    around today."""
     catalog_load()
+    training_courses_load()
     version = PackageVersion.objects.filter(package__slug=package).order_by("-version")[0]
     today = timezone.now().date()
     return subscription_start(
@@ -53,3 +61,19 @@ def designate(customer: Customer, *users: User) -> list[DesignatedContact]:
         designated_contact_add(actor=None, customer=customer, user=user, confirm_fee=True).contact
         for user in users
     ]
+
+
+ROSTER = "/portal/account/contacts/"
+
+
+def active(customer: Customer) -> list[str]:
+    """The e-mails of the customer's active designated contacts, in the order named."""
+    return list(
+        DesignatedContact.objects.filter(customer=customer, removed_at__isnull=True)
+        .order_by("since", "pk")
+        .values_list("user__email", flat=True)
+    )
+
+
+def text(response: Any) -> str:
+    return str(response.content.decode())

@@ -17,13 +17,9 @@ from django.http import Http404, HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from successdesk.accounts.models import (
-    Customer,
-    DesignatedContact,
-    DesignatedContactFee,
-    User,
-)
+from successdesk.accounts.models import Customer, User
 from successdesk.accounts.roles import Role
+from successdesk.contacts.models import DesignatedContact, DesignatedContactFee
 from successdesk.web import csv_cell, csv_response, staff_only
 from tests.conftest import designate, signed_in
 

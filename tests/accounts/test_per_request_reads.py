@@ -6,10 +6,11 @@ from __future__ import annotations
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from successdesk.accounts.models import Customer, DesignatedContact, User
-from successdesk.accounts.selectors import is_designated_contact
+from successdesk.accounts.models import Customer, User
 from successdesk.accounts.services import user_ensure
 from successdesk.cases.models import Case
+from successdesk.contacts.models import DesignatedContact
+from successdesk.contacts.selectors import is_designated_contact
 from successdesk.intake.services import CaseDraft, case_open_portal
 from tests.conftest import PASSWORD, designate, signed_in
 

@@ -5,14 +5,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from successdesk.accounts.models import (
-    AuditEntry,
-    Customer,
-    DesignatedContact,
-    DesignatedContactFee,
-    User,
-)
+from successdesk.accounts.models import AuditEntry, Customer, User
 from successdesk.accounts.services import token_create
+from successdesk.contacts.models import DesignatedContact, DesignatedContactFee
 from successdesk.notifications.delivery import deliver_due
 from tests.conftest import Mailbox, bearer
 from tests.rostering import designate, person, subscribe, trained

@@ -164,7 +164,7 @@ def test_nobody_is_mailed_about_their_own_reply_or_their_own_status_change(
     from successdesk.accounts.services import user_ensure
     from successdesk.cases.conversation import diagnostics_request
     from successdesk.cases.models import Case
-    from successdesk.notifications.services import preference_follow_all_cases
+    from successdesk.contacts.services import preference_follow_all_cases
     from tests.conftest import designate, signed_in
 
     follower = user_ensure(

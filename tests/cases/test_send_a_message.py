@@ -21,9 +21,9 @@ from successdesk.accounts.models import Customer, User
 from successdesk.accounts.services import token_create, user_ensure
 from successdesk.cases.conversation import comment_add
 from successdesk.cases.models import Case, CaseEvent
+from successdesk.contacts.services import preference_follow_all_cases
 from successdesk.intake.services import CaseDraft, case_open_contact_form
 from successdesk.notifications.delivery import deliver_due
-from successdesk.notifications.services import preference_follow_all_cases
 from successdesk.triage.selectors import queue_page, queue_triage
 from tests.conftest import PASSWORD, Mailbox, bearer, designate, signed_in
 

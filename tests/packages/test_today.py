@@ -13,10 +13,11 @@ from typing import Any
 import pytest
 
 from successdesk.accounts import services as accounts
-from successdesk.accounts.models import Customer, TrainingCourse, User
+from successdesk.accounts.models import Customer, User
 from successdesk.accounts.roles import Role
-from successdesk.accounts.training import training_completion_record
 from successdesk.cases.models import Case
+from successdesk.contacts.models import TrainingCourse
+from successdesk.contacts.training import training_completion_record, training_courses_load
 from successdesk.domain.errors import InvalidInput
 from successdesk.intake.services import CaseDraft, case_open_portal
 from successdesk.packages.catalog import catalog_load
@@ -101,6 +102,7 @@ def test_a_training_completion_may_not_be_dated_after_the_customers_today(
     ending_today: Customer, evening: None
 ) -> None:
     user = User.objects.get(email="user@northwind.example")
+    training_courses_load()
     course = TrainingCourse.objects.order_by("pk").first()
     assert course is not None
     with pytest.raises(InvalidInput, match="2026-12-01 is in the future"):

@@ -145,7 +145,7 @@ def test_the_designated_contact_roster_marks_contacts_beyond_five_as_billed(
     customers: dict[str, Customer],
 ) -> None:
     from successdesk.accounts import services as accounts
-    from successdesk.accounts.models import DesignatedContact
+    from successdesk.contacts.models import DesignatedContact
 
     for n in range(6):
         user = accounts.user_ensure(

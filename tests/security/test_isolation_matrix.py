@@ -20,12 +20,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from successdesk.accounts.models import DesignatedContact, SupportTeam, User
+from successdesk.accounts.models import SupportTeam, User
 from successdesk.accounts.services import token_create, user_ensure
 from successdesk.cases.conversation import comment_add
 from successdesk.cases.models import Attachment, Case
 from successdesk.cases.remote_access import remote_access_request
 from successdesk.cases.senders import confirmation_token
+from successdesk.contacts.models import DesignatedContact
 from successdesk.intake.services import CaseDraft, case_open_contact_form, case_open_portal
 from successdesk.library.models import ContentItem
 from successdesk.ops.demo import DEMO_PASSWORD, load_demo

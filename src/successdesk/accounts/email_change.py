@@ -4,8 +4,8 @@ Whoever may change it (a designated contact for a colleague, a vendor admin in t
 only *requests* the change: a signed, single-use link that expires is mailed to the new
 address, and a notice to the current one. Nothing changes until the link is confirmed. On
 confirmation the address changes, every session of the user ends (the session hash covers
-the e-mail), the old address is told, and so is the vendor when the user is a designated
-contact.
+the e-mail), the old address is told, and ``email_changed`` is sent (the contacts app tells
+the vendor when the user is a designated contact).
 
 Nothing here tells the requester whether the new address already has an account, in their
 organisation or anywhere else: an address in use gets the same answer as a free one (and no
@@ -22,6 +22,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,9 +31,13 @@ from successdesk.notifications.services import notification_queue
 
 from .audit import audit_record
 from .models import EmailChange, User, normalise_email
-from .selectors import is_designated_contact
 
 SALT = "successdesk.accounts.email_change"
+
+# Sent inside the confirming transaction once a user's sign-in e-mail changed, with
+# ``change`` (the EmailChange) and ``user``: what other apps add to it (the vendor's notice
+# about a designated contact, in ``contacts.receivers``) commits or rolls back with it.
+email_changed = Signal()
 
 
 class EmailChangeLinkInvalid(NotFound):
@@ -184,8 +189,9 @@ def email_change_pending(*, token: str) -> PendingChange:
 
 def email_change_confirm(*, token: str, ip: str | None = None) -> User:
     """Apply the change the link names: the user signs in with the new address from now
-    on, every session of theirs ends, the old address (and, for a designated contact, the
-    vendor) is told. Refused, without naming anyone, if the address is taken meanwhile."""
+    on, every session of theirs ends, the old address is told, and ``email_changed`` is
+    sent (for a designated contact, the vendor is told). Refused, without naming anyone,
+    if the address is taken meanwhile."""
     with transaction.atomic():
         change = _open_change(token, lock=True)
         user = change.user
@@ -231,19 +237,7 @@ def email_change_confirm(*, token: str, ip: str | None = None) -> User:
                 kind="user.email_changed",
                 customer_id=user.customer_id,
             )
-            if user.customer_id is not None and is_designated_contact(user):
-                customer = user.customer.name if user.customer else ""
-                notification_queue(
-                    to=[settings.VENDOR_NOTIFY_EMAIL],
-                    subject=f"{customer}: a designated contact's sign-in e-mail changed",
-                    body=(
-                        f"{customer}'s designated contact {user.get_full_name()} now signs in "
-                        f"with {new} instead of {old} (requested by "
-                        f"{change.requested_by.email if change.requested_by else 'an admin'}, "
-                        "confirmed from the new address).\n"
-                    ),
-                    kind="user.email_changed.vendor",
-                )
+            email_changed.send(sender=EmailChange, change=change, user=user)
             audit_record(
                 action="user.email_changed",
                 actor=change.requested_by,

@@ -14,16 +14,17 @@ from django.http import HttpRequest
 from ninja import Body, Field, Router, Schema, Status
 from pydantic import Discriminator, Tag
 
-from successdesk.accounts.contacts import (
+from successdesk.accounts.models import User
+from successdesk.accounts.network import client_ip
+from successdesk.contacts.models import DesignatedContact, DesignatedContactFee
+from successdesk.contacts.selectors import roster_of
+from successdesk.contacts.services import (
     Designation,
     designated_contact_add,
     designated_contact_remove,
     designated_contact_transfer,
     roster_user,
 )
-from successdesk.accounts.models import DesignatedContact, DesignatedContactFee, User
-from successdesk.accounts.network import client_ip
-from successdesk.accounts.selectors import roster_of
 from successdesk.domain.errors import NotFound
 
 from .entitlements import caller_customer

@@ -8,9 +8,9 @@ from django.conf import settings
 from django.urls import reverse
 
 from successdesk.accounts.models import User
+from successdesk.contacts.selectors import designated_contacts_following
 from successdesk.domain.lifecycle import customer_visible_label
 from successdesk.notifications.models import Notification
-from successdesk.notifications.selectors import designated_contacts_following
 from successdesk.notifications.services import notification_queue
 
 from .models import Case, Comment

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from successdesk.accounts.audit import audit_record
 from successdesk.accounts.models import User
-from successdesk.accounts.selectors import is_designated_contact
+from successdesk.contacts.selectors import is_designated_contact
 from successdesk.domain.entitlements import has_feature
 from successdesk.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from successdesk.domain.labels import duration_words

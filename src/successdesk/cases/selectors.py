@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q, QuerySet
 
 from successdesk.accounts.models import User
-from successdesk.accounts.selectors import is_designated_contact
+from successdesk.contacts.selectors import is_designated_contact
 from successdesk.domain.errors import InvalidCursor, NotFound
 from successdesk.domain.lifecycle import CaseStatus
 

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "successdesk.accounts",
     "successdesk.packages",
     "successdesk.notifications",
+    "successdesk.contacts",
     "successdesk.cases",
     "successdesk.triage",
     "successdesk.intake",

@@ -15,13 +15,26 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from successdesk.accounts.contact_forms import (
+from successdesk.accounts.http import AuthedRequest
+from successdesk.accounts.models import Customer
+from successdesk.accounts.network import client_ip
+from successdesk.accounts.roles import Role
+from successdesk.accounts.selectors import customer_get
+from successdesk.contacts.forms import (
     DesignateForm,
     TrainingImportForm,
     TrainingRecordForm,
     TransferForm,
 )
-from successdesk.accounts.contacts import (
+from successdesk.contacts.selectors import (
+    contact_fees,
+    customers_overview,
+    designation_get,
+    roster_audit,
+    roster_of,
+    training_of,
+)
+from successdesk.contacts.services import (
     FeeConfirmationRequired,
     contact_fee_table,
     designated_contact_add,
@@ -30,20 +43,7 @@ from successdesk.accounts.contacts import (
     fee_confirmation,
     roster_user,
 )
-from successdesk.accounts.http import AuthedRequest
-from successdesk.accounts.models import Customer
-from successdesk.accounts.network import client_ip
-from successdesk.accounts.roles import Role
-from successdesk.accounts.selectors import (
-    contact_fees,
-    customer_get,
-    customers_overview,
-    designation_get,
-    roster_audit,
-    roster_of,
-    training_of,
-)
-from successdesk.accounts.training import (
+from successdesk.contacts.training import (
     TrainingImportRejected,
     training_completion_record,
     training_courses,

@@ -7,11 +7,7 @@ from functools import partial
 
 from django.db import IntegrityError, transaction
 
-from successdesk.accounts.models import User
-from successdesk.accounts.selectors import is_designated_contact
-from successdesk.domain.errors import PermissionDenied
-
-from .models import Notification, NotificationPreference
+from .models import Notification
 from .tasks import deliver_notification
 
 
@@ -54,15 +50,3 @@ def notification_queue(
         created.append(note)
         transaction.on_commit(partial(deliver_notification.enqueue, note.pk))
     return created
-
-
-def preference_follow_all_cases(*, user: User, follow: bool) -> None:
-    """A designated contact chooses to be e-mailed about every case of their customer."""
-    if not is_designated_contact(user):
-        raise PermissionDenied(
-            "Only designated contacts can follow all of their organisation's cases; you are "
-            "e-mailed about the cases you open."
-        )
-    NotificationPreference.objects.update_or_create(
-        user=user, defaults={"all_customer_cases": follow}
-    )

@@ -13,7 +13,6 @@ from typing import Any
 
 from django.db import transaction
 
-from successdesk.accounts.training import training_courses_load
 from successdesk.domain.entitlements import Entitlements
 from successdesk.domain.errors import InvalidInput
 
@@ -47,8 +46,9 @@ def entitlements_for(raw: dict[str, Any], phone_calendar: Calendar) -> Entitleme
 @transaction.atomic
 def catalog_load(data: dict[str, Any] | None = None) -> list[PackageVersion]:
     """Create the calendars, packages and versions of the data file that do not exist yet,
-    then the products (``products.json``, or ``data["products"]``) and training courses
-    (``training.json``) that do not. Returns the versions created."""
+    then the products (``products.json``, or ``data["products"]``) that do not. Returns the
+    versions created. (The training courses are the contacts app's:
+    ``contacts.training.training_courses_load``; ``successdesk loadcatalog`` loads both.)"""
     shipped = data is None
     data = catalog_data() if data is None else data
     calendars: dict[str, Calendar] = {}
@@ -85,7 +85,6 @@ def catalog_load(data: dict[str, Any] | None = None) -> list[PackageVersion]:
                 )
             )
     products_load(None if shipped else data.get("products", []))
-    training_courses_load()
     return created_versions
 
 

@@ -15,31 +15,31 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from successdesk.accounts.contact_forms import DesignateForm, EmailChangeForm, TransferForm
-from successdesk.accounts.contact_powers import (
+from successdesk.accounts.http import AuthedRequest
+from successdesk.accounts.models import Customer, User
+from successdesk.accounts.network import client_ip
+from successdesk.contacts.forms import DesignateForm, EmailChangeForm, TransferForm
+from successdesk.contacts.powers import (
     contact_power_target,
     designated_contact_required,
     user_email_change,
     user_password_reset_send,
     user_unlock,
 )
-from successdesk.accounts.contacts import (
+from successdesk.contacts.selectors import (
+    customer_users,
+    designation_get,
+    is_designated_contact,
+    roster_of,
+    training_of,
+)
+from successdesk.contacts.services import (
     FeeConfirmationRequired,
     designated_contact_add,
     designated_contact_remove,
     designated_contact_transfer,
     fee_confirmation,
     roster_user,
-)
-from successdesk.accounts.http import AuthedRequest
-from successdesk.accounts.models import Customer, User
-from successdesk.accounts.network import client_ip
-from successdesk.accounts.selectors import (
-    customer_users,
-    designation_get,
-    is_designated_contact,
-    roster_of,
-    training_of,
 )
 from successdesk.domain.errors import DomainError, NotFound, PermissionDenied
 from successdesk.packages.errors import NoCurrentSubscription

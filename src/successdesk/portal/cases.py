@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from successdesk.accounts.http import AuthedRequest
-from successdesk.accounts.selectors import is_designated_contact
 from successdesk.cases.conversation import comment_add
 from successdesk.cases.forms import CaseForm, ReplyForm
 from successdesk.cases.lifecycle import case_transition
@@ -21,12 +20,12 @@ from successdesk.cases.selectors import (
     cases_filter,
     cases_visible_to,
 )
+from successdesk.contacts.selectors import follows_all_customer_cases, is_designated_contact
+from successdesk.contacts.services import preference_follow_all_cases
 from successdesk.domain.errors import DomainError
 from successdesk.domain.lifecycle import customer_visible_label
 from successdesk.intake.phone import phone_line
 from successdesk.intake.services import CaseDraft, case_open_portal
-from successdesk.notifications.selectors import follows_all_customer_cases
-from successdesk.notifications.services import preference_follow_all_cases
 from successdesk.web import attachment_response, customer_only, flash_refusal, refuse
 
 

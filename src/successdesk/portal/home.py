@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from successdesk.accounts.models import Customer, User
-from successdesk.accounts.selectors import designated_contacts_of
 from successdesk.cases.selectors import OpenCases, cases_open_for
+from successdesk.contacts.selectors import designated_contacts_of
 from successdesk.packages.errors import NoCurrentSubscription
 from successdesk.packages.overview import PackageOverview, package_overview
 

@@ -11,8 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from successdesk.accounts.contact_powers import designated_contact_required
 from successdesk.accounts.models import User
+from successdesk.contacts.powers import designated_contact_required
 from successdesk.domain.errors import DomainError
 from successdesk.library.selectors import library_access
 

@@ -15,9 +15,9 @@ from typing import Literal
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.utils import timezone
 
-from successdesk.accounts.models import DesignatedContact
 from successdesk.accounts.today import vendor_zone
 from successdesk.cases.models import Case
+from successdesk.contacts.models import DesignatedContact
 from successdesk.domain.entitlements import QUOTA_KINDS
 from successdesk.domain.fair_usage import limits_for
 from successdesk.domain.intake import Channel

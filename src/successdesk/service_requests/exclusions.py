@@ -16,10 +16,10 @@ from django.utils import timezone
 
 from successdesk.accounts.audit import audit_record
 from successdesk.accounts.models import Customer, User
-from successdesk.accounts.selectors import designated_contacts_of
 from successdesk.cases.conversation import comment_add
 from successdesk.cases.lifecycle import case_transition
 from successdesk.cases.models import Case, CaseEvent
+from successdesk.contacts.selectors import designated_contacts_of
 from successdesk.domain.errors import Conflict, InvalidInput, PermissionDenied
 from successdesk.domain.exclusions import ExclusionKind, ExclusionMatch, load_default_rules
 from successdesk.domain.labels import code_label

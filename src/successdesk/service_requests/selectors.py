@@ -10,7 +10,7 @@ from datetime import datetime
 from django.db.models import QuerySet
 
 from successdesk.accounts.models import Customer, User
-from successdesk.accounts.selectors import is_designated_contact
+from successdesk.contacts.selectors import is_designated_contact
 from successdesk.domain.entitlements import NotEntitled, has_feature
 from successdesk.domain.errors import DomainError, NotFound
 from successdesk.domain.fair_usage import (

@@ -6,9 +6,14 @@ fee carries its currency."""
 
 from typing import Any
 
+from django.conf import settings
 from django.db import migrations, models
 
-import successdesk.accounts.models
+
+def _vendor_currency() -> str:
+    """What ``accounts.models.vendor_currency`` was when this migration was written (it
+    moved to ``contacts.models`` with the fees, issue 15)."""
+    return str(settings.VENDOR_CURRENCY)
 
 
 def _drop_repeated_fees(apps: Any, schema_editor: Any) -> None:
@@ -36,7 +41,7 @@ class Migration(migrations.Migration):
             model_name="designatedcontactfee",
             name="currency",
             field=models.CharField(
-                default=successdesk.accounts.models.vendor_currency,
+                default=_vendor_currency,
                 help_text="ISO 4217.",
                 max_length=3,
             ),

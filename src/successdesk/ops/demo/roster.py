@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from successdesk.accounts.contacts import designated_contact_add
-from successdesk.accounts.models import Customer, TrainingCompletion, User
-from successdesk.accounts.training import (
+from successdesk.accounts.models import Customer, User
+from successdesk.contacts.models import TrainingCompletion
+from successdesk.contacts.services import designated_contact_add
+from successdesk.contacts.training import (
     required_courses,
     training_completion_record,
     training_courses_load,

@@ -1,5 +1,5 @@
 """Forms for the roster, the designated contacts' powers and training (portal and console).
-They parse input only; the rules are in ``contacts``, ``contact_powers`` and ``training``."""
+They parse input only; the rules are in ``services``, ``powers`` and ``training``."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from typing import Any
 
 from django import forms
 
-from .models import Customer, DesignatedContact, TrainingCourse, User
+from successdesk.accounts.models import Customer, User
+
+from .models import DesignatedContact, TrainingCourse
 
 MAX_IMPORT_BYTES = 1024 * 1024
 

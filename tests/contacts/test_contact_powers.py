@@ -8,8 +8,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from successdesk.accounts.contacts import designated_contact_remove
-from successdesk.accounts.models import AuditEntry, Customer, DesignatedContact, User
+from successdesk.accounts.models import AuditEntry, Customer, User
+from successdesk.contacts.models import DesignatedContact
+from successdesk.contacts.services import designated_contact_remove
 from successdesk.notifications.delivery import deliver_due
 from successdesk.notifications.models import Notification
 from tests.conftest import PASSWORD, Mailbox, signed_in

@@ -15,12 +15,12 @@ from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
 from django.db import transaction
 
+from successdesk.accounts.audit import audit_record
+from successdesk.accounts.email_change import email_change_request
+from successdesk.accounts.models import EmailChange, User
+from successdesk.accounts.password_reset import password_reset_mail_queue
 from successdesk.domain.errors import Conflict, NotFound, PermissionDenied
 
-from .audit import audit_record
-from .email_change import email_change_request
-from .models import EmailChange, User
-from .password_reset import password_reset_mail_queue
 from .selectors import designated_contacts_of, is_designated_contact
 
 

@@ -14,13 +14,14 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
+from successdesk.accounts.audit import audit_record
+from successdesk.accounts.models import User
+from successdesk.accounts.roles import Role
+from successdesk.accounts.today import customer_today, vendor_today
 from successdesk.domain.contacts import ensure_training_complete, missing_training
 from successdesk.domain.errors import InvalidInput, PermissionDenied
 
-from .audit import audit_record
-from .models import TrainingCompletion, TrainingCourse, User
-from .roles import Role
-from .today import customer_today, vendor_today
+from .models import TrainingCompletion, TrainingCourse
 
 IMPORT_COLUMNS = ("email", "course", "completed_on")
 IMPORT_MAX_ROWS = 5000

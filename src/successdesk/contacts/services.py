@@ -1,4 +1,5 @@
-"""Designated contacts: name, remove and transfer them; the extra-contact fees.
+"""Designated contacts: name, remove and transfer them; the extra-contact fees; a designated
+contact's choice to follow all of the customer's cases.
 
 Who may change a customer's roster: that customer's active designated contacts, and vendor
 admins. Other vendor staff and the customer's other users are refused (403, naming whom to
@@ -18,22 +19,18 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from successdesk.accounts.audit import audit_record
+from successdesk.accounts.models import Customer, User, normalise_email
+from successdesk.accounts.roles import Role
 from successdesk.domain.contacts import contact_fee_due, roster_check_removal
 from successdesk.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from successdesk.domain.money import format_money
+from successdesk.notifications.models import NotificationPreference
 from successdesk.notifications.services import notification_queue
 from successdesk.packages.selectors import customer_today, subscription_required
 
-from .audit import audit_record
-from .models import (
-    Customer,
-    DesignatedContact,
-    DesignatedContactFee,
-    User,
-    normalise_email,
-    vendor_currency,
-)
-from .roles import Role
+from .models import DesignatedContact, DesignatedContactFee, vendor_currency
+from .selectors import is_designated_contact
 from .training import ensure_trained, training_completion_record, training_import_csv
 
 __all__ = [
@@ -47,6 +44,7 @@ __all__ = [
     "designated_contact_remove",
     "designated_contact_transfer",
     "fee_confirmation",
+    "preference_follow_all_cases",
     "roster_user",
     "training_completion_record",
     "training_import_csv",
@@ -396,3 +394,15 @@ def contact_fee_table(
         for fee in fees
     ]
     return list(_FEE_COLUMNS), rows
+
+
+def preference_follow_all_cases(*, user: User, follow: bool) -> None:
+    """A designated contact chooses to be e-mailed about every case of their customer."""
+    if not is_designated_contact(user):
+        raise PermissionDenied(
+            "Only designated contacts can follow all of their organisation's cases; you are "
+            "e-mailed about the cases you open."
+        )
+    NotificationPreference.objects.update_or_create(
+        user=user, defaults={"all_customer_cases": follow}
+    )
