@@ -12,7 +12,8 @@ import pytest
 from successdesk.domain.calendars import BusinessCalendar, default_vendor_calendar
 from successdesk.domain.errors import Conflict, InvalidInput
 from successdesk.domain.lifecycle import ClockEffect
-from successdesk.domain.sla import Pause, SlaClock, SlaTable, SlaTarget
+from successdesk.domain.sla_clock import Pause, SlaClock
+from successdesk.domain.sla_targets import SlaTable, SlaTarget
 from successdesk.domain.sla_text import closed_runs, format_duration
 from tests.domain.helpers import H, at, utc
 
