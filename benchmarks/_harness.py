@@ -1,22 +1,28 @@
-"""Shared parts of the benchmark scripts: processes, databases, servers and the load client.
+"""Shared parts of the benchmark scripts: arguments, processes, databases, Redis, servers
+and the printing of tables and ratios (``_observe.py``: ``/proc`` readings, an SMTP sink).
 
 Every process a benchmark starts goes through ``Processes``, which ends them (their whole
-process group) when the ``with`` block ends, however it ends. Only loopback addresses.
+process group) when the ``with`` block ends, however it ends: an exception, Ctrl-C, or
+SIGTERM/SIGHUP (``exit_on_signals`` turns those into ``SystemExit``, so ``with`` blocks and
+``finally`` clauses run). Only loopback addresses.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
-from types import TracebackType
+from types import FrameType, TracebackType
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = ROOT / ".venv" / "bin"
@@ -36,13 +42,83 @@ def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
+# --- arguments and the start of a run ---------------------------------------------------------
+def bench_parser(
+    doc: str | None,
+    *,
+    keep: bool = True,
+    conn_max_age: int | None = None,
+    workers: int | None = None,
+    threads: int | None = None,
+) -> argparse.ArgumentParser:
+    """The options every benchmark shares (``--source``, ``--keep``) and, when a default is
+    given, the server's (``--conn-max-age``, ``--workers``, ``--threads``)."""
+    parser = argparse.ArgumentParser(description=(doc or "").split("\n\n")[0])
+    parser.add_argument(
+        "--source",
+        default="head",
+        help="the SuccessDesk to measure: head (committed), a commit, or worktree (as it is)",
+    )
+    if keep:
+        parser.add_argument("--keep", action="store_true", help="keep the databases afterwards")
+    if conn_max_age is not None:
+        parser.add_argument(
+            "--conn-max-age",
+            type=int,
+            default=conn_max_age,
+            help="database connection lifetime in seconds (0: one per request)",
+        )
+    if workers is not None:
+        parser.add_argument("--workers", type=int, default=workers, help="gunicorn workers")
+    if threads is not None:
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=threads,
+            help="threads per gunicorn worker (over 1: the gthread worker class, as "
+            "docs/deployment.md runs production)",
+        )
+    return parser
+
+
+def begin(source: str) -> tuple[dict[str, str], str]:
+    """Log the machine, select the SuccessDesk to measure (``successdesk_source``) and make
+    SIGTERM/SIGHUP end the run cleanly; (its environment, its label)."""
+    exit_on_signals()
+    log(machine_line())
+    source_env, label = successdesk_source(source)
+    log(f"SuccessDesk: {label}")
+    return source_env, label
+
+
 # --- processes ----------------------------------------------------------------------------
+_STOPPING = threading.Event()
+
+
+def _on_signal(signum: int, frame: FrameType | None) -> None:
+    if _STOPPING.is_set():  # already ending: let the clean-up finish
+        return
+    _STOPPING.set()
+    log(f"{signal.Signals(signum).name}: stopping the processes started and cleaning up")
+    raise SystemExit(128 + signum)
+
+
+def exit_on_signals() -> None:
+    """SIGTERM and SIGHUP raise ``SystemExit`` in the main thread (as Ctrl-C raises
+    ``KeyboardInterrupt``), so ``Processes`` ends its process groups and ``finally`` clauses
+    drop their databases; a second signal during that clean-up is ignored."""
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, _on_signal)
+
+
 class Processes:
     """Start processes in their own process groups; end all of them on exit."""
 
     def __init__(self) -> None:
         self.started: list[tuple[str, subprocess.Popen[bytes]]] = []
         LOG_DIR.mkdir(parents=True, exist_ok=True)
+        exit_on_signals()
 
     def start(
         self,
@@ -63,6 +139,21 @@ class Processes:
         )
         out.close()
         self.started.append((name, proc))
+        return proc
+
+    def serve(
+        self,
+        name: str,
+        cmd: list[str],
+        ready_url: str,
+        *,
+        env: Mapping[str, str] | None = None,
+        cwd: Path | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> subprocess.Popen[bytes]:
+        """Start a server and wait until ``ready_url`` answers (below 500)."""
+        proc = self.start(name, cmd, env=env, cwd=cwd)
+        wait_http(ready_url, headers=headers, proc=proc)
         return proc
 
     def stop(self, proc: subprocess.Popen[bytes], timeout: float = 15) -> None:
@@ -88,6 +179,7 @@ class Processes:
     ) -> None:
         for _, proc in reversed(self.started):
             self.stop(proc)
+        self.started.clear()
 
 
 def run(cmd: list[str], *, env: Mapping[str, str] | None = None, cwd: Path | None = None) -> str:
@@ -199,9 +291,34 @@ def login_cookies(
     return "; ".join(f"{k}={v}" for k, v in jar.items())
 
 
-def wait_http(url: str, *, headers: Mapping[str, str] | None = None, timeout: float = 60) -> None:
+def expect(
+    url: str,
+    status: int | tuple[int, ...],
+    *,
+    method: str = "GET",
+    headers: Mapping[str, str] | None = None,
+    body: bytes | None = None,
+) -> bytes:
+    """One request that must answer ``status`` (or one of them), else the benchmark stops:
+    figures from a target that does not do its work would mean nothing. Its body."""
+    wanted = status if isinstance(status, tuple) else (status,)
+    got, answer = http(url, method=method, headers=headers, body=body)
+    if got not in wanted:
+        raise SystemExit(f"{method} {url} answered {got}: {answer[:500]!r}")
+    return answer
+
+
+def wait_http(
+    url: str,
+    *,
+    headers: Mapping[str, str] | None = None,
+    timeout: float = 60,
+    proc: subprocess.Popen[bytes] | None = None,
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise SystemExit(f"the server for {url} exited ({proc.returncode}; see {LOG_DIR})")
         try:
             status, _ = http(url, headers=headers, timeout=5)
             if status < 500:
@@ -260,6 +377,30 @@ def pg_drop(database: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
+def pg_count(database: str, sql: str, params: list[Any] | None = None) -> int:
+    """The first column of the first row of ``sql`` (a count) on ``database``; 0 if none."""
+    with pg_connect(database) as conn:
+        row = conn.execute(sql, params).fetchone()
+    return int(row[0]) if row else 0
+
+
+# --- Redis ------------------------------------------------------------------------------------
+def redis_flush() -> None:
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+
+
+def clean_up(*databases: str, keep: bool = False, redis: bool = True) -> None:
+    """After a run: drop its databases (unless ``keep``) and empty the Redis database."""
+    if keep:
+        return
+    for database in databases:
+        pg_drop(database)
+    if redis:
+        redis_flush()
+
+
 # --- the servers ----------------------------------------------------------------------------
 def gunicorn_cmd(
     gunicorn: Path, app: str, port: int, *, workers: int = GUNICORN_WORKERS, threads: int = 1
@@ -282,6 +423,20 @@ def gunicorn_cmd(
         "--log-level",
         "warning",
     ]
+
+
+# --- printing ----------------------------------------------------------------------------------
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f}"
+
+
+def ratio(a: float, b: float) -> float:
+    """a / b, NaN where b is 0 (a target that did nothing)."""
+    return a / b if b else float("nan")
+
+
+def verdict(met: bool) -> str:
+    return "met" if met else "NOT met"
 
 
 def table(rows: list[list[str]], header: list[str]) -> str:

@@ -6,16 +6,23 @@ django-helpdesk is installed from PyPI into its own venv under ``benchmarks/.pee
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
 from _harness import (
     BENCH_SECRET_KEY,
+    GUNICORN_WORKERS,
+    LOOPBACK,
     PEER_DIR,
     REDIS_URL,
     ROOT,
     VENV_BIN,
+    Processes,
+    gunicorn_cmd,
     log,
+    pg_recreate,
+    redis_flush,
     run,
 )
 
@@ -46,6 +53,60 @@ def successdesk_env(
     }
 
 
+def successdesk_site(
+    database: str,
+    *,
+    source_env: dict[str, str],
+    tasks: str = "redis",
+    conn_max_age: int = 60,
+    extra_env: dict[str, str] | None = None,
+    prepare: bool = True,
+) -> dict[str, str]:
+    """A fresh database ``database`` for SuccessDesk (Redis emptied for the Redis task
+    backend), migrated with the demo data and static files unless not ``prepare``; the
+    environment to run SuccessDesk against it."""
+    env = {
+        **successdesk_env(
+            pg_recreate(database), tasks=tasks, conn_max_age=conn_max_age, source_env=source_env
+        ),
+        **(extra_env or {}),
+    }
+    if tasks == "redis":
+        redis_flush()
+    if prepare:
+        successdesk_prepare(env)
+    return env
+
+
+def successdesk_serve(
+    procs: Processes,
+    name: str,
+    port: int,
+    env: dict[str, str],
+    *,
+    workers: int = GUNICORN_WORKERS,
+    threads: int = 1,
+) -> subprocess.Popen[bytes]:
+    """SuccessDesk under the benchmarks' gunicorn command line, answering on ``/healthz``."""
+    return procs.serve(
+        name,
+        gunicorn_cmd(
+            VENV_BIN / "gunicorn", SUCCESSDESK_APP, port, workers=workers, threads=threads
+        ),
+        f"http://{LOOPBACK}:{port}/healthz",
+        env=env,
+        headers=PROXY_HEADERS,
+    )
+
+
+def bearer(token: str, *, json: bool = True) -> dict[str, str]:
+    """The headers of an API request with ``token``, as from the TLS proxy."""
+    headers = {**PROXY_HEADERS, "Authorization": f"Bearer {token}"}
+    if json:
+        headers["Content-Type"] = "application/json"
+    return headers
+
+
 def successdesk_prepare(env: dict[str, str]) -> None:
     """Migrate, load the demo data and collect the static files (as a deployment does)."""
     run([SUCCESSDESK, "migrate", "--noinput", "-v0"], env=env)
@@ -61,12 +122,6 @@ def successdesk_token(env: dict[str, str], email: str) -> str:
 def successdesk_python(env: dict[str, str], code: str) -> str:
     """Run Python inside SuccessDesk's Django (``successdesk shell -c``); its stdout."""
     return run([SUCCESSDESK, "shell", "--no-imports", "-c", code], env=env)
-
-
-def redis_flush() -> None:
-    import redis
-
-    redis.Redis.from_url(REDIS_URL).flushdb()
 
 
 # --- django-helpdesk --------------------------------------------------------------------------

@@ -133,6 +133,12 @@ class LoadResult:
     def p99_ms(self) -> float:
         return self.percentile_ms(99)
 
+    def summary(self) -> str:
+        """One line: throughput, p50, p95 (and the answers outside 2xx, if any)."""
+        return f"{self.rps:7.1f} req/s, p50 {self.p50_ms:6.1f} ms, p95 {self.p95_ms:6.1f} ms" + (
+            f", {self.bad} not 2xx" if self.bad else ""
+        )
+
     @staticmethod
     def merge(results: list[LoadResult]) -> LoadResult:
         histogram: dict[int, int] = {}
@@ -165,12 +171,24 @@ def wrk(
     method: str = "GET",
     headers: Mapping[str, str] | None = None,
     body: str = "",
+    warm_up: float = 0,
 ) -> LoadResult:
-    """Drive ``url`` for ``seconds`` with ``connections`` concurrent connections.
+    """Drive ``url`` for ``seconds`` with ``connections`` concurrent connections (after
+    ``warm_up`` seconds of the same load, not counted).
 
     One wrk thread (wrk is C and event-driven: it needs a few % of one core at these
     rates, leaving the CPU to the servers). ``{n}`` in ``body`` becomes a request counter.
     """
+    if warm_up:
+        wrk(
+            target,
+            url,
+            seconds=warm_up,
+            connections=connections,
+            method=method,
+            headers=headers,
+            body=body,
+        )
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed for the load: apt-get install -y wrk")
     from urllib.parse import urlsplit

@@ -28,27 +28,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _harness import (
     LOOPBACK,
-    VENV_BIN,
     Processes,
+    bench_parser,
+    clean_up,
+    exit_on_signals,
     free_port,
-    gunicorn_cmd,
     log,
     machine_line,
     pg_connect,
-    pg_drop,
-    pg_recreate,
+    ratio,
     successdesk_source,
     table,
-    wait_http,
 )
-from _peers import (
-    PROXY_HEADERS,
-    SUCCESSDESK_APP,
-    redis_flush,
-    successdesk_env,
-    successdesk_prepare,
-    successdesk_token,
-)
+from _peers import bearer, successdesk_serve, successdesk_site, successdesk_token
 from _wrk import LoadResult, wrk
 
 BODY = json.dumps({"subject": "Locks #{n}", "description": "Who waits on whom.", "severity": 3})
@@ -84,28 +76,30 @@ class Sampler:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = bench_parser(__doc__, keep=False, workers=4, threads=4)
     parser.add_argument("--baseline", required=True, help="the commit to compare with")
-    parser.add_argument("--source", default="head", help="head (committed), a commit, worktree")
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=10, help="per commit and round")
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
 
+    exit_on_signals()
     log(machine_line())
     sites = {}
     for role, mode in (("baseline", args.baseline), ("source", args.source)):
         source_env, label = successdesk_source(mode)
         database = f"bench_intake_locks_{role}"
-        env = successdesk_env(
-            pg_recreate(database), tasks="redis", conn_max_age=60, source_env=source_env
-        )
         log(f"{role}: {label}: migrate, demo data, token")
-        successdesk_prepare(env)
+        env = successdesk_site(database, source_env=source_env)
         sites[role] = (label, database, env, successdesk_token(env, "dc@northwind.example"))
-    redis_flush()
+    try:
+        run_rounds(args, sites)
+    finally:
+        clean_up(*(database for _, database, _, _ in sites.values()))
 
+
+def run_rounds(
+    args: argparse.Namespace, sites: dict[str, tuple[str, str, dict[str, str], str]]
+) -> None:
     runs: dict[str, list[LoadResult]] = {role: [] for role in sites}
     waits: dict[str, collections.Counter[str]] = {role: collections.Counter() for role in sites}
     for round_no in range(args.rounds):
@@ -113,23 +107,12 @@ def main() -> None:
         for role in order:
             _, database, env, token = sites[role]
             port = free_port()
-            base = f"http://{LOOPBACK}:{port}"
-            headers = {
-                **PROXY_HEADERS,
-                "Authorization": f"Bearer {token}",
-                "Content-Type": "application/json",
-            }
-            server = gunicorn_cmd(
-                VENV_BIN / "gunicorn",
-                SUCCESSDESK_APP,
-                port,
-                workers=args.workers,
-                threads=args.threads,
-            )
+            url = f"http://{LOOPBACK}:{port}/api/v1/cases"
+            headers = bearer(token)
             with Processes() as procs:
-                procs.start(f"locks-{role}", server, env=env)
-                wait_http(base + "/healthz", headers=PROXY_HEADERS)
-                url = base + "/api/v1/cases"
+                successdesk_serve(
+                    procs, f"locks-{role}", port, env, workers=args.workers, threads=args.threads
+                )
                 wrk(role, url, seconds=2, connections=4, method="POST", headers=headers, body=BODY)
                 with Sampler(database) as sampler:
                     result = wrk(
@@ -144,10 +127,6 @@ def main() -> None:
                 runs[role].append(result)
                 waits[role].update(sampler.counts)
                 log(f"  round {round_no + 1} {role}: {result.rps:.1f} req/s")
-
-    for _, database, _, _ in sites.values():
-        pg_drop(database)
-    redis_flush()
 
     merged = {role: LoadResult.merge(results) for role, results in runs.items()}
     events = sorted(
@@ -172,8 +151,9 @@ def main() -> None:
     ]
     print(table(rows, ["SuccessDesk", "req/s", "p50 ms", "p95 ms", *events]))
     print()
+    throughput = ratio(merged["source"].rps, merged["baseline"].rps)
     print(
-        f"source / baseline throughput: {merged['source'].rps / merged['baseline'].rps:.2f}x; "
+        f"source / baseline throughput: {throughput:.2f}x; "
         f"lock-wait samples: {sum(n for e, n in waits['baseline'].items() if e.startswith('Lock'))}"
         f" -> {sum(n for e, n in waits['source'].items() if e.startswith('Lock'))}"
     )

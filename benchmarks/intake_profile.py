@@ -16,20 +16,13 @@ the change did.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _harness import log, machine_line, pg_drop, pg_recreate, successdesk_source
-from _peers import (
-    redis_flush,
-    successdesk_env,
-    successdesk_prepare,
-    successdesk_python,
-    successdesk_token,
-)
+from _harness import begin, bench_parser, clean_up
+from _peers import successdesk_python, successdesk_site, successdesk_token
 
 DB = "bench_intake_profile"
 CODE = """
@@ -103,26 +96,17 @@ if %(profile)s:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = bench_parser(__doc__, keep=False)
     parser.add_argument("--cases", type=int, default=200)
     parser.add_argument("--profile", action="store_true", help="add cProfile's top 40")
     parser.add_argument(
         "--parts", action="store_true", help="add the CPU of each read of an intake, alone"
     )
-    parser.add_argument(
-        "--source",
-        default="head",
-        help="the SuccessDesk to measure: head (committed), a commit, or worktree (as it is)",
-    )
     args = parser.parse_args()
 
-    log(machine_line())
-    source_env, source_label = successdesk_source(args.source)
-    log(f"SuccessDesk: {source_label}")
-    env = successdesk_env(pg_recreate(DB), tasks="redis", conn_max_age=60, source_env=source_env)
-    redis_flush()
+    source_env, _ = begin(args.source)
     try:
-        successdesk_prepare(env)
+        env = successdesk_site(DB, source_env=source_env)
         token = successdesk_token(env, "dc@northwind.example")
         code = CODE % {
             "token": token,
@@ -132,8 +116,7 @@ def main() -> None:
         }
         print(successdesk_python(env, code))
     finally:
-        pg_drop(DB)
-        redis_flush()
+        clean_up(DB)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,6 @@ count as ``COUNT_CAP`` 10,000 and 1,000 write it, and the page itself.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
@@ -28,28 +27,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _harness import (
     LOOPBACK,
-    VENV_BIN,
     Processes,
+    begin,
+    bench_parser,
+    clean_up,
+    expect,
     free_port,
-    gunicorn_cmd,
-    http,
     log,
     machine_line,
     pg_connect,
-    pg_drop,
-    pg_recreate,
-    successdesk_source,
+    ratio,
     table,
-    wait_http,
 )
-from _peers import (
-    PROXY_HEADERS,
-    SUCCESSDESK_APP,
-    redis_flush,
-    successdesk_env,
-    successdesk_prepare,
-    successdesk_token,
-)
+from _peers import bearer, successdesk_serve, successdesk_site, successdesk_token
 from _wrk import LoadResult, wrk
 
 DATABASE = "bench_list_growth"
@@ -112,83 +102,70 @@ def execution_ms(sql: str, customer: int, runs: int = 15) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = bench_parser(__doc__)
     parser.add_argument("--sizes", default="1000,3000,10000,30000")
     parser.add_argument("--seconds", type=float, default=5)
-    parser.add_argument("--source", default="head")
-    parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
     sizes = [int(x) for x in args.sizes.split(",")]
 
-    log(machine_line())
-    source_env, source_label = successdesk_source(args.source)
-    log(f"SuccessDesk: {source_label}")
-    env = successdesk_env(
-        pg_recreate(DATABASE), tasks="redis", conn_max_age=60, source_env=source_env
-    )
-    redis_flush()
-    successdesk_prepare(env)
+    source_env, source_label = begin(args.source)
+    env = successdesk_site(DATABASE, source_env=source_env)
     contact = successdesk_token(env, "dc@northwind.example")
     agent = successdesk_token(env, "agent@vendor.example")
     port = free_port()
     base = f"http://{LOOPBACK}:{port}"
     readers = {
-        "designated contact": {**PROXY_HEADERS, "Authorization": f"Bearer {contact}"},
-        "support agent": {**PROXY_HEADERS, "Authorization": f"Bearer {agent}"},
+        "designated contact": bearer(contact, json=False),
+        "support agent": bearer(agent, json=False),
     }
     results: dict[tuple[int, str], LoadResult] = {}
     db_ms: dict[tuple[int, str], tuple[float, float, float]] = {}
     counts: dict[tuple[int, str], str] = {}
-    with Processes() as procs:
-        procs.start(
-            "growth-web", gunicorn_cmd(VENV_BIN / "gunicorn", SUCCESSDESK_APP, port), env=env
-        )
-        wait_http(base + "/healthz", headers=PROXY_HEADERS)
-        status, answer = http(
-            base + "/api/v1/cases",
-            method="POST",
-            headers={**readers["designated contact"], "Content-Type": "application/json"},
-            body=json.dumps(
-                {"subject": "Template case", "description": "Copied.", "severity": 3}
-            ).encode(),
-        )
-        if status != 201:
-            raise SystemExit(f"POST /api/v1/cases answered {status}: {answer[:300]!r}")
-        template = json.loads(answer)["number"]
-        with pg_connect(DATABASE) as conn:
-            customer = conn.execute(
-                "SELECT customer_id FROM cases_case WHERE number = %s", [template]
-            ).fetchone()[0]
-        for size in sizes:
-            grow_to(size, template)
-            for reader, headers in readers.items():
-                where = SCOPES[reader]
-                db_ms[(size, reader)] = (
-                    execution_ms(COUNT_SQL.format(where=where, cap=10_001), customer),
-                    execution_ms(COUNT_SQL.format(where=where, cap=1_001), customer),
-                    execution_ms(PAGE_SQL.format(where=where), customer),
-                )
-                _, page = http(base + "/api/v1/cases", headers=headers)
-                data = json.loads(page)
-                counts[(size, reader)] = f"{data['count']}{'+' if data['count_capped'] else ''}"
-                wrk(reader, base + "/api/v1/cases", seconds=1, connections=1, headers=headers)
-                result = wrk(
-                    reader,
-                    base + "/api/v1/cases",
-                    seconds=args.seconds,
-                    connections=1,
-                    headers=headers,
-                )
-                results[(size, reader)] = result
-                log(
-                    f"  {size:>6} Northwind cases, {reader}: p50 {result.p50_ms:.1f} ms, "
-                    f"p99 {result.p99_ms:.1f} ms (count {counts[(size, reader)]}); in "
-                    "PostgreSQL: count to 10,001 {:.2f} ms, to 1,001 {:.2f} ms, "
-                    "page {:.2f} ms".format(*db_ms[(size, reader)])
-                )
-    if not args.keep:
-        pg_drop(DATABASE)
-        redis_flush()
+    try:
+        with Processes() as procs:
+            successdesk_serve(procs, "growth-web", port, env)
+            answer = expect(
+                base + "/api/v1/cases",
+                201,
+                method="POST",
+                headers=bearer(contact),
+                body=json.dumps(
+                    {"subject": "Template case", "description": "Copied.", "severity": 3}
+                ).encode(),
+            )
+            template = json.loads(answer)["number"]
+            with pg_connect(DATABASE) as conn:
+                customer = conn.execute(
+                    "SELECT customer_id FROM cases_case WHERE number = %s", [template]
+                ).fetchone()[0]
+            for size in sizes:
+                grow_to(size, template)
+                for reader, headers in readers.items():
+                    where = SCOPES[reader]
+                    db_ms[(size, reader)] = (
+                        execution_ms(COUNT_SQL.format(where=where, cap=10_001), customer),
+                        execution_ms(COUNT_SQL.format(where=where, cap=1_001), customer),
+                        execution_ms(PAGE_SQL.format(where=where), customer),
+                    )
+                    data = json.loads(expect(base + "/api/v1/cases", 200, headers=headers))
+                    counts[(size, reader)] = f"{data['count']}{'+' if data['count_capped'] else ''}"
+                    result = wrk(
+                        reader,
+                        base + "/api/v1/cases",
+                        seconds=args.seconds,
+                        connections=1,
+                        headers=headers,
+                        warm_up=1,
+                    )
+                    results[(size, reader)] = result
+                    log(
+                        f"  {size:>6} Northwind cases, {reader}: p50 {result.p50_ms:.1f} ms, "
+                        f"p99 {result.p99_ms:.1f} ms (count {counts[(size, reader)]}); in "
+                        "PostgreSQL: count to 10,001 {:.2f} ms, to 1,001 {:.2f} ms, "
+                        "page {:.2f} ms".format(*db_ms[(size, reader)])
+                    )
+    finally:
+        clean_up(DATABASE, keep=args.keep)
 
     print()
     print(
@@ -228,8 +205,8 @@ def main() -> None:
     for reader in readers:
         first, last = results[(sizes[0], reader)], results[(sizes[-1], reader)]
         print(
-            f"{reader}: p50 x{last.p50_ms / first.p50_ms:.2f}, "
-            f"p99 x{last.p99_ms / first.p99_ms:.2f}"
+            f"{reader}: p50 x{ratio(last.p50_ms, first.p50_ms):.2f}, "
+            f"p99 x{ratio(last.p99_ms, first.p99_ms):.2f}"
             f" from {sizes[0]:,} to {sizes[-1]:,} cases"
         )
 

@@ -50,17 +50,19 @@ from _harness import (
     LOOPBACK,
     VENV_BIN,
     Processes,
+    begin,
+    bench_parser,
+    clean_up,
+    expect,
     free_port,
     gunicorn_cmd,
-    http,
     log,
     machine_line,
-    pg_connect,
-    pg_drop,
+    pg_count,
     pg_recreate,
-    successdesk_source,
+    ratio,
     table,
-    wait_http,
+    verdict,
 )
 from _peers import (
     BARE_APP_NAME,
@@ -68,14 +70,13 @@ from _peers import (
     HELPDESK_SITE,
     HELPDESK_VERSION,
     PROXY_HEADERS,
-    SUCCESSDESK_APP,
     bare_prepare,
+    bearer,
     helpdesk_env,
     helpdesk_install,
     helpdesk_prepare,
-    redis_flush,
-    successdesk_env,
-    successdesk_prepare,
+    successdesk_serve,
+    successdesk_site,
     successdesk_token,
 )
 from _wrk import LoadResult, wrk
@@ -105,63 +106,48 @@ LABELS = {
 
 
 def count_rows(database: str, table_name: str) -> int:
-    with pg_connect(database) as conn:
-        row = conn.execute(f"SELECT count(*) FROM {table_name}").fetchone()  # noqa: S608 - ours
-    return int(row[0]) if row else 0
+    return pg_count(database, f"SELECT count(*) FROM {table_name}")  # noqa: S608 - ours
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = bench_parser(__doc__, conn_max_age=60, workers=GUNICORN_WORKERS, threads=1)
     parser.add_argument("--quick", action="store_true", help="6 s per target and concurrency")
     parser.add_argument(
         "--seconds", type=float, default=30, help="per target and concurrency, over the rounds"
     )
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds per measurement")
     parser.add_argument("--tasks", choices=["redis", "database"], default="redis")
-    parser.add_argument(
-        "--conn-max-age",
-        type=int,
-        default=60,
-        help="database connection lifetime in seconds for both desks (0: one per request)",
-    )
-    parser.add_argument(
-        "--source",
-        default="head",
-        help="the SuccessDesk to measure: head (committed), a commit, or worktree (as it is)",
-    )
-    parser.add_argument(
-        "--workers", type=int, default=GUNICORN_WORKERS, help="gunicorn workers, every target"
-    )
-    parser.add_argument(
-        "--threads",
-        type=int,
-        default=1,
-        help="threads per gunicorn worker, every target (over 1: the gthread worker class, as "
-        "docs/deployment.md runs production)",
-    )
-    parser.add_argument("--keep", action="store_true", help="keep the databases afterwards")
     args = parser.parse_args()
     seconds = 6 if args.quick else args.seconds
     rounds = max(1, min(args.rounds, int(seconds)))
 
-    log(machine_line())
+    source_env, source_label = begin(args.source)
     peer_bin = helpdesk_install()
-    source_env, source_label = successdesk_source(args.source)
-    log(f"SuccessDesk: {source_label}")
+    try:
+        results = measure(args, seconds, rounds, peer_bin, source_env)
+    finally:
+        clean_up(SD_DB, HD_DB, BARE_DB, keep=args.keep, redis=args.tasks == "redis")
+    report(args, seconds, rounds, source_label, results)
 
-    sd_env = successdesk_env(
-        pg_recreate(SD_DB), tasks=args.tasks, conn_max_age=args.conn_max_age, source_env=source_env
+
+def measure(
+    args: argparse.Namespace,
+    seconds: float,
+    rounds: int,
+    peer_bin: Path,
+    source_env: dict[str, str],
+) -> dict[tuple[str, int], LoadResult]:
+    """Prepare the three sites, serve them, run the load; the merged result per target and
+    concurrency."""
+    log("SuccessDesk: migrate, demo data, collectstatic, token")
+    sd_env = successdesk_site(
+        SD_DB, source_env=source_env, tasks=args.tasks, conn_max_age=args.conn_max_age
     )
+    sd_token = successdesk_token(sd_env, "dc@northwind.example")
     pg_recreate(HD_DB)
     hd_env = helpdesk_env(HD_DB, conn_max_age=args.conn_max_age)
     pg_recreate(BARE_DB)
     bare_env = bare_prepare(BARE_DB, conn_max_age=args.conn_max_age)
-    if args.tasks == "redis":
-        redis_flush()
-
-    log("SuccessDesk: migrate, demo data, collectstatic, token")
-    successdesk_prepare(sd_env)
-    sd_token = successdesk_token(sd_env, "dc@northwind.example")
     log("django-helpdesk: migrate, staff user, queue, token")
     hd_token, queue_id, _ = helpdesk_prepare(hd_env)
 
@@ -179,7 +165,7 @@ def main() -> None:
             "priority": 3,
         }
     )
-    sd_headers = {**json_headers, "Authorization": f"Bearer {sd_token}"}
+    sd_headers = bearer(sd_token)
     # name: (method, url, headers, body); {n} in a body is numbered by wrk's script
     targets = {
         "successdesk": ("POST", f"{base['successdesk']}/api/v1/cases", sd_headers, sd_body),
@@ -201,33 +187,29 @@ def main() -> None:
     results: dict[tuple[str, int], LoadResult] = {}
     every_run: list[LoadResult] = []
     with Processes() as procs:
-        procs.start(
-            "intake-successdesk",
-            gunicorn_cmd(VENV_BIN / "gunicorn", SUCCESSDESK_APP, ports["successdesk"], **server),
-            env=sd_env,
-        )
-        procs.start(
+        successdesk_serve(procs, "intake-successdesk", ports["successdesk"], sd_env, **server)
+        procs.serve(
             "intake-helpdesk",
             gunicorn_cmd(peer_bin / "gunicorn", HELPDESK_APP, ports["helpdesk"], **server),
+            base["helpdesk"] + "/helpdesk/",
             env=hd_env,
             cwd=HELPDESK_SITE,
+            headers=PROXY_HEADERS,
         )
-        procs.start(
+        procs.serve(
             "intake-bare",
             gunicorn_cmd(VENV_BIN / "gunicorn", BARE_APP_NAME, ports["bare"], **server),
+            base["bare"] + "/",
             env=bare_env,
+            headers=PROXY_HEADERS,
         )
-        wait_http(base["successdesk"] + "/healthz", headers=PROXY_HEADERS)
-        wait_http(base["helpdesk"] + "/helpdesk/", headers=PROXY_HEADERS)
-        wait_http(base["bare"] + "/", headers=PROXY_HEADERS)
 
         # One request each first: it must be a 201, or the figures would mean nothing.
-        for name, (method, url, headers, body) in targets.items():
-            status, answer = http(
-                url, method=method, headers=headers, body=body.replace("{n}", "0").encode() or None
+        for method, url, headers, body in targets.values():
+            body_0 = body.replace("{n}", "0").encode() or None
+            expect(
+                url, 200 if method == "GET" else 201, method=method, headers=headers, body=body_0
             )
-            if status != (200 if method == "GET" else 201):
-                raise SystemExit(f"{name}: POST {url} answered {status}: {answer[:500]!r}")
         before = {name: count_rows(db, table_name) for name, db, table_name in STORED}
         log(
             f"every target answers 201; {seconds:.0f} s per target and concurrency in {rounds} "
@@ -259,11 +241,7 @@ def main() -> None:
             for name in names:
                 merged = LoadResult.merge(runs[name])
                 results[(name, connections)] = merged
-                log(
-                    f"  {name:<12} c={connections}: {merged.rps:7.1f} req/s, "
-                    f"p50 {merged.p50_ms:6.1f} ms, p95 {merged.p95_ms:6.1f} ms"
-                    + (f", {merged.bad} not 2xx" if merged.bad else "")
-                )
+                log(f"  {name:<12} c={connections}: {merged.summary()}")
 
     # Every 2xx answer must have left one row; wrk stops counting at its deadline, so up to
     # one request per connection and run may have been written without being counted.
@@ -275,13 +253,16 @@ def main() -> None:
         verdict = "ok" if 0 <= rows - answered <= slack else "MISMATCH"
         log(f"{name}: {rows} rows for {answered} 2xx answers (+ <= {slack} in flight): {verdict}")
 
-    if not args.keep:
-        pg_drop(SD_DB)
-        pg_drop(HD_DB)
-        pg_drop(BARE_DB)
-        if args.tasks == "redis":
-            redis_flush()
+    return results
 
+
+def report(
+    args: argparse.Namespace,
+    seconds: float,
+    rounds: int,
+    source_label: str,
+    results: dict[tuple[str, int], LoadResult],
+) -> None:
     rows_out = [
         [
             LABELS[name],
@@ -295,9 +276,10 @@ def main() -> None:
         for c in (1, 4)
         for name in LABELS
     ]
-    vs_peer = results[("successdesk", 4)].rps / results[("helpdesk", 4)].rps
-    vs_peer_1 = results[("successdesk", 1)].rps / results[("helpdesk", 1)].rps
-    vs_bare = results[("successdesk", 4)].rps / results[("bare", 4)].rps
+    rps = {key: result.rps for key, result in results.items()}
+    vs_peer = ratio(rps[("successdesk", 4)], rps[("helpdesk", 4)])
+    vs_peer_1 = ratio(rps[("successdesk", 1)], rps[("helpdesk", 1)])
+    vs_bare = ratio(rps[("successdesk", 4)], rps[("bare", 4)])
     print()
     kind = "sync workers" if args.threads == 1 else f"gthread workers x {args.threads} threads"
     print(
@@ -309,18 +291,17 @@ def main() -> None:
     print()
     print(
         f"SuccessDesk / django-helpdesk at c=4: {vs_peer:.2f}x "
-        f"(goal >= 5x: {'met' if vs_peer >= 5 else 'NOT met'}); at c=1: {vs_peer_1:.2f}x"
+        f"(goal >= 5x: {verdict(vs_peer >= 5)}); at c=1: {vs_peer_1:.2f}x"
     )
     print(
-        f"SuccessDesk / bare view at c=4: {vs_bare:.3f} "
-        f"(goal >= 0.25: {'met' if vs_bare >= 0.25 else 'NOT met'})"
+        f"SuccessDesk / bare view at c=4: {vs_bare:.3f} (goal >= 0.25: {verdict(vs_bare >= 0.25)})"
     )
-    me_rps = results[("successdesk_me", 4)].rps
+    me_rps = rps[("successdesk_me", 4)]
     print(
         f"Ceiling of SuccessDesk's stack, GET /api/v1/me (token lookup, no work) at c=4: "
-        f"{me_rps:.1f} req/s = {me_rps / results[('bare', 4)].rps:.3f} of the bare view; "
-        f"the intake runs at {results[('successdesk', 4)].rps / me_rps:.3f} of it, "
-        f"5x django-helpdesk would need {5 * results[('helpdesk', 4)].rps / me_rps:.3f} of it"
+        f"{me_rps:.1f} req/s = {ratio(me_rps, rps[('bare', 4)]):.3f} of the bare view; "
+        f"the intake runs at {ratio(rps[('successdesk', 4)], me_rps):.3f} of it, "
+        f"5x django-helpdesk would need {ratio(5 * rps[('helpdesk', 4)], me_rps):.3f} of it"
     )
 
 

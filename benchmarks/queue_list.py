@@ -45,8 +45,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _harness import (
     LOOPBACK,
-    VENV_BIN,
     Processes,
+    begin,
+    bench_parser,
+    clean_up,
     free_port,
     gunicorn_cmd,
     http,
@@ -54,11 +56,9 @@ from _harness import (
     login_cookies,
     machine_line,
     pg_connect,
-    pg_drop,
     pg_recreate,
-    successdesk_source,
     table,
-    wait_http,
+    verdict,
 )
 from _peers import (
     HELPDESK_APP,
@@ -67,14 +67,13 @@ from _peers import (
     HELPDESK_USER,
     HELPDESK_VERSION,
     PROXY_HEADERS,
-    SUCCESSDESK_APP,
+    bearer,
     helpdesk_env,
     helpdesk_install,
     helpdesk_prepare,
-    redis_flush,
-    successdesk_env,
-    successdesk_prepare,
     successdesk_python,
+    successdesk_serve,
+    successdesk_site,
     successdesk_token,
 )
 from _queue_data import (
@@ -97,12 +96,8 @@ def measure(
     if status != 200:
         log(f"  {name}: {url} answers {status}; not measured ({body[:120]!r})")
         return None
-    wrk(name, url, seconds=1, connections=1, headers=headers)  # warm-up
-    result = wrk(name, url, seconds=seconds, connections=1, headers=headers)
-    log(
-        f"  {name:<40} p50 {result.p50_ms:7.1f} ms  p95 {result.p95_ms:7.1f} ms  "
-        f"({result.requests} requests" + (f", {result.bad} not 2xx)" if result.bad else ")")
-    )
+    result = wrk(name, url, seconds=seconds, connections=1, headers=headers, warm_up=1)
+    log(f"  {name:<40} {result.summary()} ({result.requests} requests)")
     results.append(result)
     return result
 
@@ -125,8 +120,8 @@ def successdesk_pages(
     base: str, size: int, tokens: dict[str, str], cookie: str, setup: dict[str, Any]
 ) -> list[tuple[str, str, dict[str, str], bool]]:
     """(label, url, headers, is a queue page) for what the measured code serves."""
-    agent = {**PROXY_HEADERS, "Authorization": f"Bearer {tokens['agent']}"}
-    contact = {**PROXY_HEADERS, "Authorization": f"Bearer {tokens['contact']}"}
+    agent = bearer(tokens["agent"], json=False)
+    contact = bearer(tokens["contact"], json=False)
     console = {**PROXY_HEADERS, "Cookie": cookie}
     team = "platform" if "platform" in setup["team_slugs"] else setup["team_slugs"][0]
     pages: list[tuple[str, str, dict[str, str], bool]] = [
@@ -163,36 +158,40 @@ def successdesk_pages(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = bench_parser(__doc__, conn_max_age=60)
     parser.add_argument("--quick", action="store_true", help="20k and 100k cases, 3 s a page")
     parser.add_argument("--sizes", default="100000,1000000", help="case counts, ascending")
     parser.add_argument("--helpdesk-size", type=int, default=100_000)
     parser.add_argument("--seconds", type=float, default=10, help="per page")
-    parser.add_argument("--conn-max-age", type=int, default=60)
-    parser.add_argument(
-        "--source",
-        default="head",
-        help="the SuccessDesk to measure: head (committed), a commit, or worktree (as it is)",
-    )
-    parser.add_argument("--keep", action="store_true", help="keep the databases afterwards")
     args = parser.parse_args()
     sizes = [20_000, 100_000] if args.quick else [int(x) for x in args.sizes.split(",")]
     hd_size = 20_000 if args.quick else args.helpdesk_size
     seconds = 3 if args.quick else args.seconds
 
-    log(machine_line())
+    source_env, source_label = begin(args.source)
     peer_bin = helpdesk_install()
-    source_env, source_label = successdesk_source(args.source)
-    log(f"SuccessDesk: {source_label}")
-    sd_env = successdesk_env(
-        pg_recreate(SD_DB), tasks="redis", conn_max_age=args.conn_max_age, source_env=source_env
-    )
-    redis_flush()
+    try:
+        report = measure_all(args, sizes, hd_size, seconds, peer_bin, source_env)
+    finally:
+        clean_up(SD_DB, HD_DB, keep=args.keep)
+    print_report(args, seconds, hd_size, source_label, report)
+
+
+Report = list[tuple[str, int, str, LoadResult, bool]]  # site, rows, label, result, queue
+
+
+def measure_all(
+    args: argparse.Namespace,
+    sizes: list[int],
+    hd_size: int,
+    seconds: float,
+    peer_bin: Path,
+    source_env: dict[str, str],
+) -> Report:
+    log("SuccessDesk: migrate, demo data, collectstatic, customers, template cases, tokens")
+    sd_env = successdesk_site(SD_DB, source_env=source_env, conn_max_age=args.conn_max_age)
     pg_recreate(HD_DB)
     hd_env = helpdesk_env(HD_DB, conn_max_age=args.conn_max_age)
-
-    log("SuccessDesk: migrate, demo data, collectstatic, customers, template cases, tokens")
-    successdesk_prepare(sd_env)
     out = successdesk_python(sd_env, SETUP_CODE % {"customers": 300})
     setup = json.loads(next(x for x in out.splitlines() if x.startswith("SETUP "))[6:])
     tokens = {
@@ -203,7 +202,7 @@ def main() -> None:
     _, queue_id, hd_user = helpdesk_prepare(hd_env)
 
     results: list[LoadResult] = []
-    report: list[tuple[str, int, str, LoadResult, bool]] = []  # site, rows, label, result, queue
+    report: Report = []
     t0 = time.strftime("%Y-%m-%d %H:%M:%S+00", time.gmtime())
     ports = {"successdesk": free_port(), "helpdesk": free_port()}
     base = {name: f"http://{LOOPBACK}:{port}" for name, port in ports.items()}
@@ -220,12 +219,9 @@ def main() -> None:
                 ).fetchone()
             count, table_bytes = (int(row[0]), int(row[1])) if row else (0, 0)
             log(f"  {count:,} cases, {table_bytes / 2**20:,.0f} MiB with indexes, in {took:.0f} s")
-            server = procs.start(
-                f"queue-successdesk-{size}",
-                gunicorn_cmd(VENV_BIN / "gunicorn", SUCCESSDESK_APP, ports["successdesk"]),
-                env=sd_env,
+            server = successdesk_serve(
+                procs, f"queue-successdesk-{size}", ports["successdesk"], sd_env
             )
-            wait_http(base["successdesk"] + "/healthz", headers=PROXY_HEADERS)
             cookie = login_cookies(
                 base["successdesk"],
                 "/login/",
@@ -245,13 +241,13 @@ def main() -> None:
         log(f"django-helpdesk: loading {hd_size:,} tickets")
         took = load_tickets(hd_size, queue_id, hd_user)
         log(f"  loaded in {took:.0f} s")
-        procs.start(
+        procs.serve(
             "queue-helpdesk",
             gunicorn_cmd(peer_bin / "gunicorn", HELPDESK_APP, ports["helpdesk"]),
+            base["helpdesk"] + "/helpdesk/login/",
             env=hd_env,
             cwd=HELPDESK_SITE,
         )
-        wait_http(base["helpdesk"] + "/helpdesk/login/")
         cookie = login_cookies(
             base["helpdesk"], "/helpdesk/login/", username=HELPDESK_USER, password=HELPDESK_PASSWORD
         )
@@ -278,11 +274,12 @@ def main() -> None:
                     ("django-helpdesk", hd_size, "its table's data (25 rows)", data, True)
                 )
 
-    if not args.keep:
-        pg_drop(SD_DB)
-        pg_drop(HD_DB)
-        redis_flush()
+    return report
 
+
+def print_report(
+    args: argparse.Namespace, seconds: float, hd_size: int, source_label: str, report: Report
+) -> None:
     print()
     print(
         f"Lists and queue pages, one connection, {seconds:.0f} s each. SuccessDesk "
@@ -302,10 +299,9 @@ def main() -> None:
     ]
     print()
     for label, r in queue_rows:
-        verdict = "met" if r.p95_ms <= GOAL_P95_MS else "NOT met"
         print(
             f"{label} at {biggest:,} cases: p95 {r.p95_ms:.1f} ms "
-            f"(goal <= {GOAL_P95_MS:.0f} ms: {verdict})"
+            f"(goal <= {GOAL_P95_MS:.0f} ms: {verdict(r.p95_ms <= GOAL_P95_MS)})"
         )
     if not any("queue" in label.lower() or "triage" in label for label, _ in queue_rows):
         print(

@@ -35,14 +35,12 @@ All on this machine, on loopback:
 
 from __future__ import annotations
 
-import argparse
 import json
 import queue
 import sys
 import threading
 import time
 import uuid
-from collections import Counter
 from dataclasses import dataclass, field
 from http.client import HTTPConnection, HTTPException
 from pathlib import Path
@@ -52,29 +50,29 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _harness import (
     LOOPBACK,
-    VENV_BIN,
     Processes,
+    begin,
+    bench_parser,
+    clean_up,
+    expect,
     free_port,
-    gunicorn_cmd,
-    http,
     log,
     machine_line,
-    pg_connect,
-    pg_drop,
-    pg_recreate,
-    successdesk_source,
+    ms,
+    pg_count,
+    ratio,
     table,
-    wait_http,
 )
-from _peers import (
-    PROXY_HEADERS,
-    SUCCESSDESK,
-    SUCCESSDESK_APP,
-    redis_flush,
-    successdesk_env,
-    successdesk_prepare,
-    successdesk_token,
+from _observe import (
+    CpuMeter,
+    Mailbox,
+    children,
+    postgres_backends,
+    smtp_env,
+    smtp_sink,
+    status_kib,
 )
+from _peers import SUCCESSDESK, bearer, successdesk_serve, successdesk_site, successdesk_token
 from _wrk import percentile
 
 DATABASE = "bench_soak"
@@ -83,90 +81,6 @@ DESCRIPTION = (
     "referral form still accepts sign-ups. Steps: open Campaigns, pick Spring Referral, "
     "look at the Advocates tab. Expected the 40 sign-ups from today; it shows none."
 )
-
-
-# --- the SMTP server ---------------------------------------------------------------------------
-class Mailbox:
-    """Counts messages and their Message-IDs (aiosmtpd handler)."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.message_ids: Counter[str] = Counter()
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        message_id = ""
-        for line in envelope.content.split(b"\r\n"):
-            if not line:
-                break
-            if line.lower().startswith(b"message-id:"):
-                message_id = line.split(b":", 1)[1].strip().decode()
-        with self.lock:
-            self.message_ids[message_id] += 1
-        return "250 Message accepted for delivery"
-
-
-# --- processes from /proc ----------------------------------------------------------------------
-def status_kib(pid: int, key: str = "VmRSS") -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith(key + ":"):
-                return int(line.split()[1])
-    except (OSError, ValueError):
-        pass
-    return 0
-
-
-def cpu_ticks(pid: int) -> int:
-    """utime + stime of ``pid`` in clock ticks."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return int(fields[11]) + int(fields[12])
-    except (OSError, ValueError, IndexError):
-        return 0
-
-
-def postgres_backends(database: str) -> list[int]:
-    """The PostgreSQL server processes serving ``database`` (``postgres: user db host``)."""
-    found: list[int] = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
-            continue
-        # client backends only: autovacuum's workers carry the database's name as well
-        if title.startswith("postgres: ") and f" {database} " in title and "autovac" not in title:
-            found.append(int(entry.name))
-    return found
-
-
-class CpuMeter:
-    """CPU time of a changing set of processes between two calls (a process that ended
-    since the last call loses only its last slice)."""
-
-    def __init__(self) -> None:
-        self.seen: dict[int, int] = {}
-
-    def ms(self, pids: list[int]) -> float:
-        ticks = {pid: cpu_ticks(pid) for pid in pids}
-        spent = sum(t - self.seen.get(pid, 0) for pid, t in ticks.items())
-        self.seen = ticks
-        return spent * 1000 / 100  # USER_HZ: 100 ticks a second on Linux
-
-
-def children(pid: int) -> list[int]:
-    found: list[int] = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):
-            continue
-        if ppid == pid:
-            found.append(int(entry.name))
-    return sorted(found)
 
 
 # --- the load ----------------------------------------------------------------------------------
@@ -229,7 +143,8 @@ class Load:
                     conn = None
                 return conn, response.status, ""
             except (OSError, HTTPException) as exc:
-                conn.close()
+                if conn is not None:
+                    conn.close()
                 conn = None
                 if attempt == 2:
                     return None, 0, f"{type(exc).__name__}: {exc}"
@@ -261,7 +176,8 @@ class Load:
                 conn, status, error = self.send(conn, shape, n)
                 self.record(shape, status, started, error)
 
-        threads = [threading.Thread(target=sender) for _ in range(connections)]
+        # Daemons: a benchmark stopped by a signal does not wait for their last requests.
+        threads = [threading.Thread(target=sender, daemon=True) for _ in range(connections)]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -304,28 +220,141 @@ class Load:
 # --- measurements ------------------------------------------------------------------------------
 def db_counts() -> tuple[int, int]:
     """(outbox rows not yet sent, cases)."""
-    with pg_connect(DATABASE) as conn:
-        backlog = conn.execute(
-            "SELECT count(*) FROM notifications_notification WHERE sent_at IS NULL"
-        ).fetchone()
-        cases = conn.execute("SELECT count(*) FROM cases_case").fetchone()
-    return int(backlog[0]) if backlog else 0, int(cases[0]) if cases else 0
+    backlog = pg_count(
+        DATABASE, "SELECT count(*) FROM notifications_notification WHERE sent_at IS NULL"
+    )
+    return backlog, pg_count(DATABASE, "SELECT count(*) FROM cases_case")
 
 
 def sessions_abandoned() -> int:
-    with pg_connect() as conn:
-        row = conn.execute(
-            "SELECT sessions_abandoned FROM pg_stat_database WHERE datname = %s", [DATABASE]
-        ).fetchone()
-    return int(row[0]) if row else 0
+    return pg_count(
+        "postgres",
+        "SELECT sessions_abandoned FROM pg_stat_database WHERE datname = %s",
+        [DATABASE],
+    )
 
 
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:.1f}"
+def is_bad(record: Record) -> bool:
+    return bool(record.error) or not 200 <= record.status < 300
+
+
+HEADER = ["min", "req/s", "p50 ms", "p99 ms", "intake p99", "reads p99", "not 2xx"]
+HEADER += ["web RSS MiB", "worker RSS MiB", "outbox", "cases", "web CPU ms/req", "db CPU ms/req"]
+
+
+@dataclass
+class Soak:
+    """The open-loop soak: one row a window, the answers outside 2xx and the requests served."""
+
+    load: Load
+    web: Any  # the gunicorn master (its children are the web workers)
+    task_workers: list[Any]
+    rows: list[list[str]] = field(default_factory=list)
+    bad: int = 0
+    served: int = 0
+
+    def run(self, rate: float, minutes: float, window: float) -> None:
+        stop = threading.Event()
+        driver = threading.Thread(target=self.load.open_loop, args=(rate, stop), daemon=True)
+        self.load.take()
+        start = time.monotonic()
+        driver.start()
+        end = start + minutes * 60
+        web_cpu, db_cpu = CpuMeter(), CpuMeter()
+        web_cpu.ms(children(self.web.pid))
+        db_cpu.ms(postgres_backends(DATABASE))
+        window_no = 0
+        while time.monotonic() < end - 1:
+            window_end = min(end, start + (window_no + 1) * window)
+            time.sleep(max(0.0, window_end - time.monotonic()))
+            window_no += 1
+            seconds = window if window_end < end else end - (window_end - window)
+            self.window(time.monotonic() - start, seconds, web_cpu, db_cpu)
+        stop.set()
+        driver.join(timeout=120)
+        self.bad += sum(1 for r in self.load.take() if is_bad(r))
+
+    def window(self, elapsed: float, seconds: float, web_cpu: CpuMeter, db_cpu: CpuMeter) -> None:
+        records = self.load.take()
+        self.served += len(records)
+        bad = sum(1 for r in records if is_bad(r))
+        self.bad += bad
+        intakes = [r.latency for r in records if r.kind == "intake"]
+        reads = [r.latency for r in records if r.kind == "read"]
+        every = intakes + reads
+        pids = children(self.web.pid)
+        cpu_ms = web_cpu.ms(pids) / max(1, len(records))
+        db_ms = db_cpu.ms(postgres_backends(DATABASE)) / max(1, len(records))
+        web_rss = [status_kib(p) / 1024 for p in pids]
+        task_rss = [status_kib(w.pid) / 1024 for w in self.task_workers]
+        backlog, cases = db_counts()
+        p50, p99 = ms(percentile(every, 50)), ms(percentile(every, 99))
+        intake_p99, reads_p99 = ms(percentile(intakes, 99)), ms(percentile(reads, 99))
+        rps = len(records) / seconds
+        self.rows.append(
+            [
+                f"{elapsed / 60:5.1f}",
+                f"{rps:.1f}",
+                p50,
+                p99,
+                intake_p99,
+                reads_p99,
+                str(bad),
+                " ".join(f"{x:.0f}" for x in web_rss),
+                " ".join(f"{x:.0f}" for x in task_rss),
+                str(backlog),
+                str(cases),
+                f"{cpu_ms:.1f}",
+                f"{db_ms:.1f}",
+            ]
+        )
+        log(
+            f"  {elapsed / 60:5.1f} min: {rps:6.1f} req/s, p50 {p50} ms, p99 {p99} ms "
+            f"(intake {intake_p99}, reads {reads_p99}), {bad} bad, "
+            f"web RSS {'/'.join(f'{x:.0f}' for x in web_rss)} MiB, "
+            f"worker RSS {'/'.join(f'{x:.0f}' for x in task_rss)} MiB, outbox {backlog}, "
+            f"{cases} cases, CPU/request: web {cpu_ms:.1f} ms, PostgreSQL {db_ms:.1f} ms"
+        )
+
+
+def measure_peak(load: Load, connections: int, seconds: float, failures: list[str]) -> float:
+    """Requests/s of the mix in a closed loop on ``connections`` (after a 3 s warm-up)."""
+    load.closed_loop(connections, 3)
+    records = load.closed_loop(connections, seconds)
+    if not records:
+        raise SystemExit("soak FAILED: no request was answered while measuring the peak")
+    bad = sum(1 for r in records if is_bad(r))
+    peak = len(records) / seconds
+    log(
+        f"peak (closed loop, {connections} connections, {seconds:.0f} s): {peak:.1f} req/s, "
+        f"p99 {ms(percentile([r.latency for r in records], 99))} ms"
+        + (f", {bad} not 2xx" if bad else "")
+    )
+    if bad:
+        failures.append(f"{bad} answers outside 2xx while measuring the peak")
+    return peak
+
+
+def wait_drained(failures: list[str], mailbox: Mailbox) -> tuple[int, int]:
+    """The outbox must drain within 120 s, and no message arrive twice; (backlog, twice)."""
+    deadline = time.monotonic() + 120
+    backlog, _ = db_counts()
+    while backlog and time.monotonic() < deadline:
+        time.sleep(1)
+        backlog, _ = db_counts()
+    if backlog:
+        failures.append(f"the outbox still held {backlog} unsent rows 120 s after the load")
+    else:
+        log(f"outbox drained {120 - (deadline - time.monotonic()):.0f} s after the load stopped")
+    time.sleep(2)
+    twice = len(mailbox.twice())
+    if twice:
+        failures.append(f"{twice} messages arrived more than once")
+    return backlog, twice
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = bench_parser(__doc__, workers=2, threads=4)
     parser.add_argument("--minutes", type=float, default=15, help="length of the soak")
     parser.add_argument("--window", type=float, default=60, help="seconds per reported window")
     parser.add_argument("--share", type=float, default=0.8, help="share of the measured peak")
@@ -333,203 +362,81 @@ def main() -> None:
     parser.add_argument("--intake-share", type=float, default=0.3, help="share of intakes")
     parser.add_argument("--peak-seconds", type=float, default=20)
     parser.add_argument("--peak-connections", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
     parser.add_argument("--task-workers", type=int, default=1, help="successdesk worker processes")
-    parser.add_argument(
-        "--source",
-        default="head",
-        help="the SuccessDesk to measure: head (committed), a commit, or worktree (as it is)",
-    )
-    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
 
-    log(machine_line())
-    source_env, source_label = successdesk_source(args.source)
-    log(f"SuccessDesk: {source_label}")
-    from aiosmtpd.controller import Controller
-
-    mailbox = Mailbox()
-    smtp = Controller(mailbox, hostname=LOOPBACK, port=free_port())
-    smtp.start()
-    env = {
-        **successdesk_env(
-            pg_recreate(DATABASE), tasks="redis", conn_max_age=60, source_env=source_env
-        ),
-        "EMAIL_HOST": LOOPBACK,
-        "EMAIL_PORT": str(smtp.port),
-        "SITE_URL": "https://support.example.com",
-    }
-    redis_flush()
-    log("migrate, demo data, collectstatic, tokens")
-    successdesk_prepare(env)
-    contact = successdesk_token(env, "dc@northwind.example")
-    agent = successdesk_token(env, "agent@vendor.example")
-    port = free_port()
-    base = f"http://{LOOPBACK}:{port}"
-    json_headers = {**PROXY_HEADERS, "Content-Type": "application/json"}
-    as_contact = {**json_headers, "Authorization": f"Bearer {contact}"}
-    as_agent = {**json_headers, "Authorization": f"Bearer {agent}"}
-    intake_body = json.dumps(
-        {"subject": "Dashboard shows no advocates #{n}", "description": DESCRIPTION, "severity": 3}
-    )
-    shapes = [
-        Shape("intake", "POST", "/api/v1/cases", as_contact, intake_body),
-        Shape("read", "GET", "/api/v1/cases", as_contact),
-        Shape("read", "GET", "/api/v1/cases", as_agent),
-    ]
-    load = Load(host=f"{LOOPBACK}:{port}", shapes=shapes, intake_share=args.intake_share)
-    abandoned_before = sessions_abandoned()
-
+    source_env, source_label = begin(args.source)
     failures: list[str] = []
-    rows: list[list[str]] = []
-    with Processes() as procs:
-        web = procs.start(
-            "soak-web",
-            gunicorn_cmd(
-                VENV_BIN / "gunicorn",
-                SUCCESSDESK_APP,
-                port,
-                workers=args.workers,
-                threads=args.threads,
-            ),
-            env=env,
-        )
-        task_workers = [
-            procs.start(f"soak-worker-{i}", [SUCCESSDESK, "worker"], env=env)
-            for i in range(args.task_workers)
-        ]
-        procs.start("soak-sweeper", [SUCCESSDESK, "sweep", "--every", "30"], env=env)
-        wait_http(base + "/healthz", headers=PROXY_HEADERS)
-        for shape in shapes:
-            status, answer = http(
-                base + shape.path,
-                method=shape.method,
-                headers=shape.headers,
-                body=shape.body.replace("{n}", "0").encode() or None,
+    # Every exit (an error, Ctrl-C, SIGTERM) ends the processes' groups, stops the SMTP
+    # server and drops the database (unless --keep).
+    try:
+        with smtp_sink() as mailbox, Processes() as procs:
+            env = successdesk_site(
+                DATABASE,
+                source_env=source_env,
+                extra_env={**smtp_env(mailbox), "SITE_URL": "https://support.example.com"},
             )
-            if status not in (200, 201):
-                raise SystemExit(f"{shape.method} {shape.path} answered {status}: {answer[:300]!r}")
-
-        def web_workers() -> list[int]:
-            return children(web.pid)
-
-        # The peak: closed loop, the same mix.
-        load.closed_loop(args.peak_connections, 3)  # warm-up
-        peak_records = load.closed_loop(args.peak_connections, args.peak_seconds)
-        peak_bad = [r for r in peak_records if r.error or not 200 <= r.status < 300]
-        peak = len(peak_records) / args.peak_seconds
-        if not peak_records:
-            raise SystemExit("soak FAILED: no request was answered while measuring the peak")
-        rate = args.rate or args.share * peak
-        log(
-            f"peak (closed loop, {args.peak_connections} connections, {args.peak_seconds:.0f} s): "
-            f"{peak:.1f} req/s, p99 {ms(percentile([r.latency for r in peak_records], 99))} ms"
-            + (f", {len(peak_bad)} not 2xx" if peak_bad else "")
-        )
-        if peak_bad:
-            failures.append(f"{len(peak_bad)} answers outside 2xx while measuring the peak")
-        log(
-            f"soak: {rate:.1f} req/s ({'set' if args.rate else f'{args.share:.0%} of the peak'}), "
-            f"{args.intake_share:.0%} intakes, {args.minutes:g} min in {args.window:g} s windows"
-        )
-
-        stop = threading.Event()
-        driver = threading.Thread(target=load.open_loop, args=(rate, stop), daemon=True)
-        load.take()
-        start = time.monotonic()
-        driver.start()
-        end = start + args.minutes * 60
-        window_no = 0
-        web_cpu, db_cpu = CpuMeter(), CpuMeter()
-        web_cpu.ms(web_workers())
-        db_cpu.ms(postgres_backends(DATABASE))
-        total_bad = 0
-        served = 0
-        while time.monotonic() < end - 1:
-            window_end = min(end, start + (window_no + 1) * args.window)
-            time.sleep(max(0.0, window_end - time.monotonic()))
-            records = load.take()
-            served += len(records)
-            window_no += 1
-            elapsed = time.monotonic() - start
-            seconds = args.window if window_end < end else end - (window_end - args.window)
-            bad = [r for r in records if r.error or not 200 <= r.status < 300]
-            total_bad += len(bad)
-            intakes = [r.latency for r in records if r.kind == "intake"]
-            reads = [r.latency for r in records if r.kind == "read"]
-            every = intakes + reads
-            pids = web_workers()
-            cpu_ms = web_cpu.ms(pids) / max(1, len(records))
-            db_ms = db_cpu.ms(postgres_backends(DATABASE)) / max(1, len(records))
-            web_rss = [status_kib(p) / 1024 for p in pids]
-            task_rss = [status_kib(w.pid) / 1024 for w in task_workers]
-            backlog, cases = db_counts()
-            rows.append(
-                [
-                    f"{elapsed / 60:5.1f}",
-                    f"{len(records) / seconds:.1f}",
-                    ms(percentile(every, 50)),
-                    ms(percentile(every, 99)),
-                    ms(percentile(intakes, 99)),
-                    ms(percentile(reads, 99)),
-                    str(len(bad)),
-                    " ".join(f"{x:.0f}" for x in web_rss),
-                    " ".join(f"{x:.0f}" for x in task_rss),
-                    str(backlog),
-                    str(cases),
-                    f"{cpu_ms:.1f}",
-                    f"{db_ms:.1f}",
-                ]
+            contact = successdesk_token(env, "dc@northwind.example")
+            agent = successdesk_token(env, "agent@vendor.example")
+            port = free_port()
+            intake_body = json.dumps(
+                {
+                    "subject": "Dashboard shows no advocates #{n}",
+                    "description": DESCRIPTION,
+                    "severity": 3,
+                }
             )
+            shapes = [
+                Shape("intake", "POST", "/api/v1/cases", bearer(contact), intake_body),
+                Shape("read", "GET", "/api/v1/cases", bearer(contact)),
+                Shape("read", "GET", "/api/v1/cases", bearer(agent)),
+            ]
+            load = Load(host=f"{LOOPBACK}:{port}", shapes=shapes, intake_share=args.intake_share)
+            abandoned_before = sessions_abandoned()
+            web = successdesk_serve(
+                procs, "soak-web", port, env, workers=args.workers, threads=args.threads
+            )
+            task_workers = [
+                procs.start(f"soak-worker-{i}", [SUCCESSDESK, "worker"], env=env)
+                for i in range(args.task_workers)
+            ]
+            procs.start("soak-sweeper", [SUCCESSDESK, "sweep", "--every", "30"], env=env)
+            for shape in shapes:
+                expect(
+                    f"http://{LOOPBACK}:{port}{shape.path}",
+                    (200, 201),
+                    method=shape.method,
+                    headers=shape.headers,
+                    body=shape.body.replace("{n}", "0").encode() or None,
+                )
+            peak = measure_peak(load, args.peak_connections, args.peak_seconds, failures)
+            rate = args.rate or args.share * peak
+            offered = "set" if args.rate else f"{args.share:.0%} of the peak"
             log(
-                f"  {elapsed / 60:5.1f} min: {len(records) / seconds:6.1f} req/s, "
-                f"p50 {ms(percentile(every, 50))} ms, p99 {ms(percentile(every, 99))} ms "
-                f"(intake {ms(percentile(intakes, 99))}, reads {ms(percentile(reads, 99))}), "
-                f"{len(bad)} bad, web RSS {'/'.join(f'{x:.0f}' for x in web_rss)} MiB, "
-                f"worker RSS {'/'.join(f'{x:.0f}' for x in task_rss)} MiB, outbox {backlog}, "
-                f"{cases} cases, CPU/request: web {cpu_ms:.1f} ms, PostgreSQL {db_ms:.1f} ms"
+                f"soak: {rate:.1f} req/s ({offered}), {args.intake_share:.0%} intakes, "
+                f"{args.minutes:g} min in {args.window:g} s windows"
             )
-        stop.set()
-        driver.join(timeout=120)
-        tail = load.take()
-        total_bad += sum(1 for r in tail if r.error or not 200 <= r.status < 300)
-        sustained = served / (args.minutes * 60)
-        if sustained < 0.95 * rate:
-            failures.append(
-                f"the site answered {sustained:.1f} req/s of the {rate:.1f} offered: saturated "
-                "(latencies count from each request's scheduled time, so they grow without "
-                "bound); measure the peak on a quieter machine or lower --share / --rate"
-            )
-        if total_bad:
-            failures.append(
-                f"{total_bad} answers outside 2xx (or failed requests) during the soak; "
-                f"the first: {load.first_bad or '(no answer)'}"
-            )
-
-        # The outbox must drain; no message twice.
-        deadline = time.monotonic() + 120
-        backlog, cases = db_counts()
-        while backlog and time.monotonic() < deadline:
-            time.sleep(1)
-            backlog, cases = db_counts()
-        drained_in = 120 - (deadline - time.monotonic())
-        if backlog:
-            failures.append(f"the outbox still held {backlog} unsent rows 120 s after the load")
-        else:
-            log(f"outbox drained {drained_in:.0f} s after the load stopped")
-        time.sleep(2)
-        with mailbox.lock:
-            twice = {k: v for k, v in mailbox.message_ids.items() if v > 1}
-            mails = sum(mailbox.message_ids.values())
-        if twice:
-            failures.append(f"{len(twice)} messages arrived more than once")
-        # Before the processes are stopped (a killed process drops its connections).
-        abandoned = sessions_abandoned() - abandoned_before
-    smtp.stop()
-    if not args.keep:
-        pg_drop(DATABASE)
-        redis_flush()
+            soak = Soak(load, web, task_workers)
+            soak.run(rate, args.minutes, args.window)
+            sustained = soak.served / (args.minutes * 60)
+            if sustained < 0.95 * rate:
+                failures.append(
+                    f"the site answered {sustained:.1f} req/s of the {rate:.1f} offered: "
+                    "saturated (latencies count from each request's scheduled time, so they "
+                    "grow without bound); measure the peak on a quieter machine or lower "
+                    "--share / --rate"
+                )
+            if soak.bad:
+                failures.append(
+                    f"{soak.bad} answers outside 2xx (or failed requests) during the soak; "
+                    f"the first: {load.first_bad or '(no answer)'}"
+                )
+            backlog, twice = wait_drained(failures, mailbox)
+            mails = mailbox.count
+            # Before the processes are stopped (a killed process drops its connections).
+            abandoned = sessions_abandoned() - abandoned_before
+    finally:
+        clean_up(DATABASE, keep=args.keep)
 
     print()
     print(
@@ -539,31 +446,12 @@ def main() -> None:
         f"({'set' if args.rate else f'{args.share:.0%} of a measured peak of {peak:.1f} req/s'}), "
         f"{args.intake_share:.0%} intakes, for {args.minutes:g} min. {machine_line()}"
     )
+    print(table(soak.rows, HEADER))
+    if soak.rows:
+        first, last = float(soak.rows[0][3]), float(soak.rows[-1][3])
+        print(f"p99 last window / first window: {ratio(last, first):.2f}x")
     print(
-        table(
-            rows,
-            [
-                "min",
-                "req/s",
-                "p50 ms",
-                "p99 ms",
-                "intake p99",
-                "reads p99",
-                "not 2xx",
-                "web RSS MiB",
-                "worker RSS MiB",
-                "outbox",
-                "cases",
-                "web CPU ms/req",
-                "db CPU ms/req",
-            ],
-        )
-    )
-    if rows:
-        first, last = float(rows[0][3]), float(rows[-1][3])
-        print(f"p99 last window / first window: {last / first:.2f}x")
-    print(
-        f"{mails} e-mails delivered, {len(twice)} twice; outbox "
+        f"{mails} e-mails delivered, {twice} twice; outbox "
         f"{'drained' if not backlog else f'NOT drained ({backlog})'}; "
         f"PostgreSQL sessions abandoned on {DATABASE} while the soak ran: {abandoned}"
     )

@@ -25,31 +25,28 @@ Goal: the worker's peak RSS <= 120 MiB.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _harness import (
-    BENCH_SECRET_KEY,
-    REDIS_URL,
     Processes,
-    free_port,
+    begin,
+    bench_parser,
+    clean_up,
     log,
     machine_line,
-    pg_connect,
-    pg_drop,
-    pg_recreate,
+    pg_count,
     run,
-    successdesk_source,
     table,
+    verdict,
 )
-from _peers import SUCCESSDESK, redis_flush
+from _observe import Mailbox, descendants, pss_kib, smtp_env, smtp_sink, status_kib
+from _peers import SUCCESSDESK, successdesk_site
 
 GOAL_MIB = 120.0
 BATCH = 100
@@ -73,69 +70,7 @@ print("FED", count)
 """
 
 
-# --- the SMTP server ---------------------------------------------------------------------------
-class Mailbox:
-    """Counts messages and their Message-IDs (aiosmtpd handler)."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.count = 0
-        self.message_ids: dict[str, int] = {}
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        message_id = ""
-        for line in envelope.content.split(b"\r\n"):
-            if not line:
-                break
-            if line.lower().startswith(b"message-id:"):
-                message_id = line.split(b":", 1)[1].strip().decode()
-        with self.lock:
-            self.count += 1
-            self.message_ids[message_id] = self.message_ids.get(message_id, 0) + 1
-        return "250 Message accepted for delivery"
-
-
 # --- memory from /proc ------------------------------------------------------------------------
-def _status_kib(pid: int, key: str) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith(key + ":"):
-                return int(line.split()[1])
-    except (OSError, ValueError):
-        pass
-    return 0
-
-
-def _pss_kib(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1])
-    except (OSError, ValueError):
-        pass
-    return 0
-
-
-def _descendants(pid: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        children.setdefault(ppid, []).append(int(entry.name))
-    found: list[int] = []
-    todo = [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
-
-
 @dataclass
 class MemoryPeaks:
     worker_rss_kib: int = 0
@@ -146,13 +81,13 @@ class MemoryPeaks:
     samples: int = 0
 
     def sample(self, pid: int) -> None:
-        kids = _descendants(pid)
+        kids = descendants(pid)
         self.children_seen.update(kids)
-        self.worker_rss_kib = max(self.worker_rss_kib, _status_kib(pid, "VmRSS"))
-        self.worker_hwm_kib = max(self.worker_hwm_kib, _status_kib(pid, "VmHWM"))
+        self.worker_rss_kib = max(self.worker_rss_kib, status_kib(pid, "VmRSS"))
+        self.worker_hwm_kib = max(self.worker_hwm_kib, status_kib(pid, "VmHWM"))
         for kid in kids:
-            self.child_rss_kib = max(self.child_rss_kib, _status_kib(kid, "VmRSS"))
-        self.tree_pss_kib = max(self.tree_pss_kib, sum(_pss_kib(p) for p in [pid, *kids]))
+            self.child_rss_kib = max(self.child_rss_kib, status_kib(kid, "VmRSS"))
+        self.tree_pss_kib = max(self.tree_pss_kib, sum(pss_kib(p) for p in [pid, *kids]))
         self.samples += 1
 
 
@@ -186,110 +121,100 @@ def run_backend(backend: str, count: int, source_env: dict[str, str], timeout: f
     database = f"bench_worker_{backend.replace('-', '_')}"
     tasks_backend, _, variant = backend.partition("-")
     worker_args = ["worker", "--no-fork"] if variant == "nofork" else ["worker"]
-    mailbox = Mailbox()
-    from aiosmtpd.controller import Controller
-
-    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    env = {
-        "DJANGO_SETTINGS_MODULE": "successdesk.config.production",
-        "SECRET_KEY": BENCH_SECRET_KEY,
-        "DATABASE_URL": pg_recreate(database),
-        "DATABASE_CONN_MAX_AGE": "60",
-        "TASKS_BACKEND": tasks_backend,
-        "REDIS_URL": REDIS_URL,
-        "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": str(controller.port),
-        "LOG_LEVEL": "WARNING",
-        **source_env,
-    }
-    try:
-        if tasks_backend == "redis":
-            redis_flush()
-        run([SUCCESSDESK, "migrate", "--noinput", "-v0"], env=env)
-        with Processes() as procs:
-            worker = procs.start(f"worker-{backend}", [SUCCESSDESK, *worker_args], env=env)
-            time.sleep(3)  # started and idle: its resting size
-            if worker.poll() is not None:
-                raise SystemExit(
-                    f"the {backend} worker exited at start (see benchmarks/.peer/logs)"
-                )
-            idle = _status_kib(worker.pid, "VmRSS")
-            peaks = MemoryPeaks()
-            sampler = Sampler(worker.pid, peaks)
-            sampler.start()
-            started = time.monotonic()
-            log(f"{backend}: worker {worker.pid} idle at {idle / 1024:.1f} MiB; queueing {count}")
-            feeder = procs.start(
-                f"feed-{backend}",
-                [
-                    SUCCESSDESK,
-                    "shell",
-                    "--no-imports",
-                    "-c",
-                    FEED_CODE % {"count": count, "batch": BATCH},
-                ],
-                env=env,
+    with smtp_sink() as mailbox:
+        try:
+            env = successdesk_site(
+                database,
+                source_env=source_env,
+                tasks=tasks_backend,
+                extra_env=smtp_env(mailbox),
+                prepare=False,
             )
-            deadline = started + timeout
-            last_report = started
-            while mailbox.count < count and time.monotonic() < deadline:
-                if worker.poll() is not None:
-                    raise SystemExit(f"the {backend} worker died (see benchmarks/.peer/logs)")
-                if feeder.poll():
-                    raise SystemExit(
-                        f"queueing failed (see benchmarks/.peer/logs/feed-{backend}.log)"
-                    )
-                time.sleep(0.2)
-                if time.monotonic() - last_report > 15:
-                    last_report = time.monotonic()
-                    log(
-                        f"  {mailbox.count}/{count} delivered, "
-                        f"RSS peak {peaks.worker_rss_kib / 1024:.1f} MiB"
-                    )
-            seconds = time.monotonic() - started
-            feeder.wait(60)
-            time.sleep(1)  # anything late or duplicated arrives now
-            sampler.stop.set()
-            sampler.join()
-            peaks.sample(worker.pid)
-        with pg_connect(database) as conn:
-            row = conn.execute(
-                "SELECT count(*) FROM notifications_notification WHERE sent_at IS NULL"
-            ).fetchone()
-        unsent = int(row[0]) if row else -1
-    finally:
-        controller.stop()
-        pg_drop(database)
-        if tasks_backend == "redis":
-            redis_flush()
-    duplicates = sum(n - 1 for n in mailbox.message_ids.values() if n > 1)
+            run([SUCCESSDESK, "migrate", "--noinput", "-v0"], env=env)
+            outcome = watch_worker(backend, count, worker_args, env, mailbox, timeout)
+            unsent = pg_count(
+                database, "SELECT count(*) FROM notifications_notification WHERE sent_at IS NULL"
+            )
+        finally:
+            clean_up(database, redis=tasks_backend == "redis")
+    seconds, peaks, idle = outcome
+    duplicates = sum(n - 1 for n in mailbox.twice().values())
     return Outcome(backend, count, seconds, peaks, mailbox.count, duplicates, unsent, idle)
 
 
+def watch_worker(
+    backend: str,
+    count: int,
+    worker_args: list[str],
+    env: dict[str, str],
+    mailbox: Mailbox,
+    timeout: float,
+) -> tuple[float, MemoryPeaks, int]:
+    """Start the worker, queue ``count`` notifications, sample its memory until every
+    message arrived; (seconds, peaks, idle RSS in KiB)."""
+    with Processes() as procs:
+        worker = procs.start(f"worker-{backend}", [SUCCESSDESK, *worker_args], env=env)
+        time.sleep(3)  # started and idle: its resting size
+        if worker.poll() is not None:
+            raise SystemExit(f"the {backend} worker exited at start (see benchmarks/.peer/logs)")
+        idle = status_kib(worker.pid)
+        peaks = MemoryPeaks()
+        sampler = Sampler(worker.pid, peaks)
+        sampler.start()
+        started = time.monotonic()
+        log(f"{backend}: worker {worker.pid} idle at {idle / 1024:.1f} MiB; queueing {count}")
+        feeder = procs.start(
+            f"feed-{backend}",
+            [
+                SUCCESSDESK,
+                "shell",
+                "--no-imports",
+                "-c",
+                FEED_CODE % {"count": count, "batch": BATCH},
+            ],
+            env=env,
+        )
+        deadline = started + timeout
+        last_report = started
+        while mailbox.count < count and time.monotonic() < deadline:
+            if worker.poll() is not None:
+                raise SystemExit(f"the {backend} worker died (see benchmarks/.peer/logs)")
+            if feeder.poll():
+                raise SystemExit(f"queueing failed (see benchmarks/.peer/logs/feed-{backend}.log)")
+            time.sleep(0.2)
+            if time.monotonic() - last_report > 15:
+                last_report = time.monotonic()
+                log(
+                    f"  {mailbox.count}/{count} delivered, "
+                    f"RSS peak {peaks.worker_rss_kib / 1024:.1f} MiB"
+                )
+        seconds = time.monotonic() - started
+        feeder.wait(60)
+        time.sleep(1)  # anything late or duplicated arrives now
+        sampler.stop.set()
+        sampler.join()
+        peaks.sample(worker.pid)
+    return seconds, peaks, idle
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = bench_parser(__doc__, keep=False)
     parser.add_argument("--quick", action="store_true", help="500 notifications per backend")
     parser.add_argument("--count", type=int, default=3000)
     parser.add_argument("--backends", default="database,redis,redis-nofork")
     parser.add_argument("--timeout", type=float, default=600, help="seconds per backend at most")
-    parser.add_argument(
-        "--source",
-        default="head",
-        help="the SuccessDesk to measure: head (committed), a commit, or worktree (as it is)",
-    )
     args = parser.parse_args()
     count = 500 if args.quick else args.count
 
-    log(machine_line())
-    source_env, source_label = successdesk_source(args.source)
-    log(f"SuccessDesk: {source_label}")
+    source_env, source_label = begin(args.source)
     outcomes = [
         run_backend(backend, count, source_env, args.timeout)
         for backend in args.backends.split(",")
     ]
 
-    mib = lambda kib: f"{kib / 1024:.1f}"  # noqa: E731
+    def mib(kib: int) -> str:
+        return f"{kib / 1024:.1f}"
+
     rows = [
         [
             o.backend,
@@ -336,10 +261,9 @@ def main() -> None:
             else f"delivered {o.delivered}/{o.count}, {o.duplicates} duplicates, "
             f"{o.unsent_rows} rows unsent"
         )
-        verdict = "met" if peak <= GOAL_MIB else "NOT met"
         print(
             f"{o.backend}: worker peak RSS {peak:.1f} MiB "
-            f"(goal <= {GOAL_MIB:.0f} MiB: {verdict}); {checks}"
+            f"(goal <= {GOAL_MIB:.0f} MiB: {verdict(peak <= GOAL_MIB)}); {checks}"
         )
 
 

@@ -324,14 +324,10 @@ def test_a_calendar_with_no_open_time_is_refused() -> None:
         ({2: [(time(20), time(0)), (time(21), time(22))]}, "Wednesday: windows 20:00–24:00"),
         ({1: [(time(20), time(8))]}, "Tuesday: window 20:00–08:00 does not end after"),
         ({3: [(time(8), time(8))]}, "Thursday: window 08:00–08:00"),
-        ({4: "08:00-20:00"}, "Friday: give a list of"),
-        ({4: None}, "Friday: give a list of"),
-        ({5: [(time(8),)]}, "Saturday: each window must be a"),
-        ({5: [(8, 20)]}, "Saturday: each window must be a"),
-        ({5: [5]}, "Saturday: each window must be a"),
         ({6: [(time(8, tzinfo=UTC), time(9))]}, "Sunday: each window must be a"),
+        ({6: [(time(8), time(9, tzinfo=UTC))]}, "Sunday: each window must be a"),
         ({7: [(time(8), time(9))]}, "keyed by weekday 0"),
-        ({"0": [(time(8), time(9))]}, "keyed by weekday 0"),
+        ({-1: [(time(8), time(9))]}, "keyed by weekday 0"),
     ],
 )
 def test_bad_weekly_hours_are_refused_naming_the_weekday(hours: Any, message: str) -> None:
@@ -339,20 +335,12 @@ def test_bad_weekly_hours_are_refused_naming_the_weekday(hours: Any, message: st
         BusinessCalendar("UTC", hours)
 
 
-def test_bad_hours_holidays_closures_and_zones_are_refused() -> None:
-    with pytest.raises(CalendarError, match="hours must map"):
-        BusinessCalendar("UTC", [(time(8), time(9))])  # type: ignore[arg-type]
-    with pytest.raises(CalendarError, match=r"holidays must be datetime\.date"):
-        BusinessCalendar("UTC", VENDOR_HOURS, holidays=[datetime(2026, 1, 1)])
-    with pytest.raises(CalendarError, match="closures keys must be"):
-        BusinessCalendar("UTC", VENDOR_HOURS, closures={"2026-01-01": []})  # type: ignore[dict-item]
+def test_bad_closures_and_zones_are_refused() -> None:
     with pytest.raises(CalendarError, match="closure on 2026-01-02: window 10:00–09:00"):
         BusinessCalendar("UTC", VENDOR_HOURS, closures={date(2026, 1, 2): [(time(10), time(9))]})
     for zone in ("Mars/Olympus", "", "../etc/passwd"):
         with pytest.raises(CalendarError, match="Unknown time zone"):
             BusinessCalendar(zone, VENDOR_HOURS)
-    with pytest.raises(CalendarError, match="IANA zone name or a ZoneInfo"):
-        BusinessCalendar(UTC, VENDOR_HOURS)  # type: ignore[arg-type]
 
 
 def test_naive_datetimes_are_refused_with_a_clear_error(vendor: BusinessCalendar) -> None:
@@ -371,11 +359,9 @@ def test_naive_datetimes_are_refused_with_a_clear_error(vendor: BusinessCalendar
         assert caught.value.code == "invalid_input"
 
 
-def test_negative_or_non_timedelta_durations_are_refused(vendor: BusinessCalendar) -> None:
+def test_negative_durations_are_refused(vendor: BusinessCalendar) -> None:
     with pytest.raises(InvalidInput, match="must not be negative"):
         vendor.add(at(2026, 11, 27, 9), -timedelta(seconds=1))
-    with pytest.raises(InvalidInput, match="must be a timedelta"):
-        vendor.add(at(2026, 11, 27, 9), 3600)  # type: ignore[arg-type]
 
 
 def test_instants_outside_years_1_to_9999_are_refused(vendor: BusinessCalendar) -> None:

@@ -46,8 +46,8 @@ def test_severity_1_by_phone_is_accepted_and_the_phone_lookup_is_lazy() -> None:
     assert info.value.extra["phone_next_open"] is None
 
 
-@pytest.mark.parametrize("severity", [0, 5, "2", 2.0, True, None])
-def test_a_severity_outside_1_to_4_is_refused_naming_the_field(severity: object) -> None:
+@pytest.mark.parametrize("severity", [0, 5, -1])
+def test_a_severity_outside_1_to_4_is_refused_naming_the_field(severity: int) -> None:
     with pytest.raises(InvalidInput) as info:
         check_severity(severity)
     assert info.value.field == "severity"

@@ -108,9 +108,8 @@ def test_an_unknown_status_is_refused_naming_the_statuses() -> None:
 @pytest.mark.parametrize(
     ("raw", "field"),
     [
-        ("not a list", "recommendations"),
         ([{"area": "a", "finding": "f", "suggestion": "s"}] * 31, "recommendations"),
-        (["not an object"], "recommendations[0]"),
+        ([{"area": "a", "finding": "", "suggestion": "s"}], "recommendations[0].finding"),
     ],
 )
 def test_malformed_recommendations_are_refused_naming_where(raw: object, field: str) -> None:

@@ -82,6 +82,12 @@ def test_an_advisory_review_is_assigned_to_a_specialist_who_delivers_recommendat
     console.post(f"{base}/assign/", {"assignee": str(specialist.pk)})
     expert = signed_in(specialist)
     assert expert.post(f"{base}/advance/", {"to": "in_progress"}).status_code == 302
+    not_objects = expert.post(
+        f"{base}/advance/", {"to": "delivered", "recommendations": '["Segment by activity"]'}
+    )
+    assert "JSON list of objects" in not_objects.content.decode()
+    item.refresh_from_db()
+    assert item.status == "in_progress"
     recs = "Targeting | Sent to everyone | Segment by activity | high\nTiming | Friday | Tuesday"
     done = expert.post(f"{base}/advance/", {"to": "delivered", "recommendations": recs})
     assert done.status_code == 302

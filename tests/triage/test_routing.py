@@ -95,6 +95,9 @@ def test_a_rule_with_an_invalid_condition_is_refused_with_the_reason(
     with pytest.raises(ValidationError) as info:
         rule.full_clean()
     assert "severit" in str(info.value)
+    spelled = RoutingRule(name="Text", team=teams["platform"], severities=["1", True])
+    with pytest.raises(ValidationError, match="severities as numbers"):
+        spelled.full_clean()
     empty = RoutingRule(name="Any", team=teams["platform"], categories=[])
     empty.full_clean()
     assert empty.categories is None  # an empty list means "any"

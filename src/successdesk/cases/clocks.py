@@ -9,7 +9,8 @@ from django.conf import settings
 
 from successdesk.domain.calendars import BusinessCalendar
 from successdesk.domain.lifecycle import ClockEffect
-from successdesk.domain.sla import ClockKind, SlaClock, SlaTarget, stopped_outcome
+from successdesk.domain.sla_clock import SlaClock, stopped_outcome
+from successdesk.domain.sla_targets import ClockKind, SlaTarget
 from successdesk.packages.calendars import calendar_built
 from successdesk.packages.models import PackageVersion
 

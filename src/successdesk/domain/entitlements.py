@@ -64,8 +64,7 @@ class SlaTargetSpec:
     def __post_init__(self) -> None:
         for name in ("first_response", "resolution"):
             value = getattr(self, name)
-            ok = isinstance(value, timedelta) and value > timedelta(0)
-            _need(ok, name, "a positive duration", value)
+            _need(value > timedelta(0), name, "a positive duration", value)
         if self.resolution < self.first_response:
             raise InvalidInput(
                 "The resolution target is shorter than the first response target. Give a "
@@ -110,17 +109,16 @@ class Entitlements:
         object.__setattr__(self, "phone_hours_per_week", float(hours))
         prio = self.routing_priority
         _need(_is_int(prio), "routing_priority", "a whole number", prio)
-        targets = self.sla_targets
-        ok = isinstance(targets, Mapping) and set(targets) == set(SEVERITIES)
-        ok = ok and all(isinstance(t, SlaTargetSpec) for t in targets.values())
+        targets = self.sla_targets  # SlaTargetSpec values (from_dict parses them)
+        ok = set(targets) == set(SEVERITIES)
         _need(ok, "sla_targets", "one SLA target for each severity 1, 2, 3 and 4", targets)
         targets = MappingProxyType({s: targets[s] for s in SEVERITIES})
         object.__setattr__(self, "sla_targets", targets)
         for name in _COUNTS:
             value = getattr(self, name)
             _need(_is_int(value) and value >= 0, name, "a whole number ≥ 0", value)
-        fee = self.extra_contact_fee
-        ok = isinstance(fee, Decimal) and fee.is_finite() and fee >= 0
+        fee = self.extra_contact_fee  # a Decimal (from_dict parses it)
+        ok = fee.is_finite() and fee >= 0
         _need(ok, "extra_contact_fee", "a decimal amount ≥ 0", fee)
         for name in _BOOLEANS:
             _need(type(getattr(self, name)) is bool, name, "true or false", getattr(self, name))

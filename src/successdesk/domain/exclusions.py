@@ -156,7 +156,7 @@ def _lower_text(text: str) -> str:
 
 
 def _check_regex(source: str, where: str) -> None:
-    if not isinstance(source, str) or not source.strip():
+    if not source.strip():
         raise InvalidInput(f"{where} must be a non-empty regular expression.", field=where)
     if _GROUP_REFERENCE.search(source):
         message = f"{where} uses a named group or a back-reference, which are not supported."
@@ -223,7 +223,7 @@ class RuleSet:
         ):
             for i, product in enumerate(names):
                 where = f"{label}[{i}]"
-                if not isinstance(product, str) or not product.strip():
+                if not product.strip():
                     raise InvalidInput(f"{where} must be a non-empty name.", field=where)
                 add(_name_regex(product), _Slot(role, None, 1.0), where)
         for i, source in enumerate(self.product_context):

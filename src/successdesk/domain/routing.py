@@ -13,8 +13,8 @@ from successdesk.domain.errors import InvalidInput
 SEVERITIES = frozenset({1, 2, 3, 4})
 
 
-def _check_severity(value: object, name: str) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value not in SEVERITIES:
+def _check_severity(value: int, name: str) -> None:
+    if value not in SEVERITIES:
         raise InvalidInput(
             f"{name} must be a severity from 1 (most urgent) to 4; got {value!r}. Pass one.",
             field=name,
@@ -81,13 +81,7 @@ class RoutingRule:
             values = getattr(self, name)
             if values is None:
                 continue
-            if isinstance(values, str | bytes) or not isinstance(values, Iterable):
-                raise InvalidInput(
-                    f"{name} must be a set of values or None (any); got {values!r}. "
-                    f"Wrap a single value in a set, e.g. {{{values!r}}}.",
-                    field=name,
-                )
-            values = frozenset(values)
+            values = frozenset(values)  # a set (the rule's model builds them from its lists)
             if not values:
                 raise InvalidInput(
                     f"{name} is an empty set, so the rule could never match. "

@@ -139,9 +139,8 @@ class Recommendation:
 
 def parse_recommendations(raw: Sequence[Mapping[str, Any]]) -> tuple[Recommendation, ...]:
     """Check structured recommendations: each has an area, a finding and a suggestion
-    (at most 2,000 characters each) and a priority (high, medium or low)."""
-    if not isinstance(raw, Sequence) or isinstance(raw, str | bytes):
-        raise InvalidInput("Give the recommendations as a list.", field="recommendations")
+    (at most 2,000 characters each) and a priority (high, medium or low). Their shape (a
+    list of objects) is the form's to check."""
     if len(raw) > MAX_RECOMMENDATIONS:
         raise InvalidInput(
             f"Give at most {MAX_RECOMMENDATIONS} recommendations; merge the smaller ones.",
@@ -150,8 +149,6 @@ def parse_recommendations(raw: Sequence[Mapping[str, Any]]) -> tuple[Recommendat
     found = []
     for n, item in enumerate(raw):
         where = f"recommendations[{n}]"
-        if not isinstance(item, Mapping):
-            raise InvalidInput(f"{where} must be an object.", field=where)
         values: dict[str, str] = {}
         for name in ("area", "finding", "suggestion"):
             text = str(item.get(name) or "").strip()

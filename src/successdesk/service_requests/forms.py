@@ -55,7 +55,12 @@ class AdvanceForm(forms.Form):
                 parsed = json.loads(raw)
             except ValueError as exc:
                 raise forms.ValidationError("Not valid JSON.") from exc
-            return parsed if isinstance(parsed, list) else []
+            if not isinstance(parsed, list) or not all(isinstance(i, dict) for i in parsed):
+                raise forms.ValidationError(
+                    "Give the recommendations as a JSON list of objects (area, finding, "
+                    "suggestion, priority), or one per line."
+                )
+            return parsed
         rows = []
         for line in raw.splitlines():
             if not line.strip():

@@ -16,7 +16,8 @@ from django.utils.safestring import SafeString, mark_safe
 from successdesk.cases.clocks import KINDS, calendar_of
 from successdesk.cases.models import Case
 from successdesk.domain.calendars import BusinessCalendar
-from successdesk.domain.sla import ClockKind, ClockState, SlaClock
+from successdesk.domain.sla_clock import ClockState, SlaClock
+from successdesk.domain.sla_targets import ClockKind
 from successdesk.domain.sla_text import format_duration
 from successdesk.web import short_when
 

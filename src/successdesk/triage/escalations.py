@@ -24,7 +24,8 @@ from django.utils import timezone
 from successdesk.accounts.models import TeamMembership
 from successdesk.cases.clocks import KINDS, at_risk_at
 from successdesk.cases.models import OPEN_STATUSES, Case, CaseEvent
-from successdesk.domain.sla import ClockKind, SlaClock
+from successdesk.domain.sla_clock import SlaClock
+from successdesk.domain.sla_targets import ClockKind
 from successdesk.notifications.services import notification_queue
 
 from .badges import LABELS, Calendars

@@ -70,6 +70,12 @@ class RoutingRule(models.Model):
                 setattr(self, name, None)
             elif values is not None and not isinstance(values, list):
                 raise ValidationError({name: 'Write a list, e.g. ["a", "b"], or leave it empty.'})
+            elif (
+                name == "severities"
+                and values is not None
+                and not all(type(v) is int for v in values)
+            ):
+                raise ValidationError({name: "Write severities as numbers, e.g. [1, 2]."})
         if self.team_id is None:
             return
         try:

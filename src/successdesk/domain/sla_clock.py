@@ -1,4 +1,4 @@
-"""SLA targets and clocks that pause and resume on a business calendar.
+"""SLA clocks that pause and resume on a business calendar.
 
 A clock counts open time of its calendar (or every instant, for a 24x7 target) from its
 start, minus its pauses, until it is stopped. It is an immutable value: ``start``,
@@ -12,7 +12,7 @@ the due time by the open time that elapsed during the pause. docs/sla.md has the
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
@@ -21,68 +21,42 @@ from typing import Any, Literal, get_args
 from successdesk.domain.calendars import DASH, BusinessCalendar
 from successdesk.domain.errors import Conflict, InvalidInput
 from successdesk.domain.lifecycle import ClockEffect
+from successdesk.domain.sla_targets import (
+    ClockKind,
+    SlaTarget,
+    seconds_number,
+    stored_duration,
+    stored_flag,
+)
 from successdesk.domain.sla_text import closed_runs, format_duration, format_instant
 
-ClockKind = Literal["first_response", "resolution"]
 ClockState = Literal["on_track", "at_risk", "breached", "paused", "met", "missed"]
-SEVERITIES = (1, 2, 3, 4)
 DEFAULT_AT_RISK_SHARE = 0.75
 _ZERO = timedelta(0)
 
 
-def _seconds(value: timedelta) -> int | float:
-    seconds = value / timedelta(seconds=1)
-    return int(seconds) if seconds.is_integer() else seconds
-
-
-def _timedelta(data: Mapping[str, Any], key: str) -> timedelta:
-    value = data.get(key)
-    try:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise TypeError
-        return timedelta(seconds=value)
-    except (TypeError, ValueError, OverflowError):
-        raise InvalidInput(
-            f"{key} must be a number of seconds; got {value!r}.", field=key
-        ) from None
-
-
-def _flag(data: Mapping[str, Any], key: str) -> bool:
-    """A stored true/false (true when absent)."""
-    value = data.get(key, True)
-    if not isinstance(value, bool):
-        raise InvalidInput(f"{key} must be true or false; got {value!r}.", field=key)
-    return value
-
-
-def _share(value: object) -> float:
-    """A stored at-risk share: a number (its range is the clock's to check)."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InvalidInput(f"at_risk_share must be in (0, 1]; got {value!r}.")
-    return value
-
-
-def _aware(value: object, name: str) -> datetime:
-    if not isinstance(value, datetime) or value.utcoffset() is None:
+def _aware(value: datetime, name: str) -> datetime:
+    if value.utcoffset() is None:
         raise InvalidInput(f"{name} must be a timezone-aware datetime; got {value!r}.", field=name)
     return value
 
 
-def _utc(value: object, name: str) -> datetime:
+def _utc(value: datetime, name: str) -> datetime:
     return _aware(value, name).astimezone(UTC)
 
 
-def _parse_instant(value: object, name: str) -> datetime | None:
+def _parse_instant(value: str | None, name: str) -> datetime | None:
+    """A stored instant (ISO 8601, as ``to_dict`` writes it) or None."""
     if value is None:
         return None
     try:
-        parsed = datetime.fromisoformat(value) if isinstance(value, str) else value
+        parsed = datetime.fromisoformat(value)
     except ValueError:
         raise InvalidInput(f"{name} is not an ISO 8601 date-time: {value!r}.", field=name) from None
     return _aware(parsed, name)
 
 
-def _parse_required(value: object, name: str) -> datetime:
+def _parse_required(value: str | None, name: str) -> datetime:
     parsed = _parse_instant(value, name)
     if parsed is None:
         raise InvalidInput(f"{name} is missing.", field=name)
@@ -96,85 +70,6 @@ def _iso(value: datetime | None) -> str | None:
 def stopped_outcome(stopped_at: datetime, due_at: datetime | None) -> Literal["met", "missed"]:
     """A stopped clock's outcome: met when it stopped at or before its due time."""
     return "missed" if due_at is not None and stopped_at > due_at else "met"
-
-
-@dataclass(frozen=True, slots=True)
-class SlaTarget:
-    """How long a first response and a resolution may take, on business hours or 24x7."""
-
-    first_response: timedelta
-    resolution: timedelta
-    business_hours: bool = True
-
-    def __post_init__(self) -> None:
-        for name in ("first_response", "resolution"):
-            value = getattr(self, name)
-            if value <= _ZERO:
-                raise InvalidInput(f"{name} must be a positive timedelta; got {value!r}.")
-
-    def duration(self, kind: ClockKind) -> timedelta:
-        return self.first_response if kind == "first_response" else self.resolution
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "first_response_seconds": _seconds(self.first_response),
-            "resolution_seconds": _seconds(self.resolution),
-            "business_hours": self.business_hours,
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> SlaTarget:
-        return cls(
-            first_response=_timedelta(data, "first_response_seconds"),
-            resolution=_timedelta(data, "resolution_seconds"),
-            business_hours=_flag(data, "business_hours"),
-        )
-
-
-class SlaTable(Mapping[int, SlaTarget]):
-    """The targets of one package version, keyed by severity 1 to 4 (all four present)."""
-
-    __slots__ = ("_targets",)
-
-    def __init__(self, targets: Mapping[int, SlaTarget]) -> None:
-        if set(targets) != set(SEVERITIES):
-            raise InvalidInput(
-                f"An SLA table needs exactly severities 1, 2, 3 and 4; got {sorted(targets)}."
-            )
-        self._targets = {s: targets[s] for s in SEVERITIES}
-
-    def __getitem__(self, severity: int) -> SlaTarget:
-        return self._targets[severity]
-
-    def __iter__(self) -> Iterator[int]:
-        return iter(self._targets)
-
-    def __len__(self) -> int:
-        return len(self._targets)
-
-    def __hash__(self) -> int:
-        return hash(tuple(self._targets.items()))
-
-    def __repr__(self) -> str:
-        return f"SlaTable({self._targets!r})"
-
-    def target(self, severity: int) -> SlaTarget:
-        """The target for a severity; an unknown severity is refused with a clear error."""
-        if severity not in self._targets:
-            raise InvalidInput(
-                f"Severity must be 1, 2, 3 or 4; got {severity!r}.", field="severity"
-            )
-        return self._targets[severity]
-
-    def to_dict(self) -> dict[str, dict[str, Any]]:
-        return {str(s): t.to_dict() for s, t in self._targets.items()}
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str | int, Mapping[str, Any]]) -> SlaTable:
-        try:
-            return cls({int(s): SlaTarget.from_dict(t) for s, t in data.items()})
-        except (TypeError, ValueError, AttributeError):
-            raise InvalidInput(f"Not an SLA table: {data!r}.") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -476,7 +371,7 @@ class SlaClock:
         return {
             "version": 1,
             "kind": self.kind,
-            "target_seconds": _seconds(self.target),
+            "target_seconds": seconds_number(self.target),
             "business_hours": self.business_hours,
             "at_risk_share": self.at_risk_share,
             "tz": self.tz,
@@ -491,20 +386,18 @@ class SlaClock:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, calendar: BusinessCalendar) -> SlaClock:
-        """The clock stored by :meth:`to_dict`, counted on ``calendar``."""
-        if not isinstance(data, Mapping) or data.get("version") != 1:
+        """The clock stored by :meth:`to_dict`, counted on ``calendar``. The data is the
+        JSON ``to_dict`` wrote (the case's ``sla_clocks``): its shape is not checked again,
+        only its version and its values' rules."""
+        if data.get("version") != 1:
             raise InvalidInput(f"Not a stored SLA clock (version 1): {data!r}.")
         pauses = data.get("pauses", [])
-        if not isinstance(pauses, list) or not all(
-            isinstance(p, Mapping) and isinstance(p.get("reason"), str) for p in pauses
-        ):
-            raise InvalidInput(f"Stored SLA clock pauses are malformed: {pauses!r}.")
         return cls(
-            target=_timedelta(data, "target_seconds"),
+            target=stored_duration(data, "target_seconds"),
             calendar=calendar,
-            business_hours=_flag(data, "business_hours"),
+            business_hours=stored_flag(data, "business_hours"),
             kind=data.get("kind", "resolution"),
-            at_risk_share=_share(data.get("at_risk_share", DEFAULT_AT_RISK_SHARE)),
+            at_risk_share=data.get("at_risk_share", DEFAULT_AT_RISK_SHARE),
             started_at=_parse_instant(data.get("started_at"), "started_at"),
             stopped_at=_parse_instant(data.get("stopped_at"), "stopped_at"),
             pauses=tuple(
